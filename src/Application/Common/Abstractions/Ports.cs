@@ -1,0 +1,48 @@
+using AbParts.Application.Common.Specifications;
+using AbParts.Domain.Common;
+
+namespace AbParts.Application.Common.Abstractions;
+
+/// <summary>Loads and saves aggregates; queries are expressed as specifications.</summary>
+public interface IRepository<T> where T : class, IAggregateRoot
+{
+    Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    /// <summary>Counts what the specification matches, ignoring its paging and ordering.</summary>
+    Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken);
+
+    void Add(T aggregate);
+
+    void Remove(T aggregate);
+}
+
+/// <summary>Commits the changes of one use case atomically.</summary>
+public interface IUnitOfWork
+{
+    /// <summary>Saves; a unique-key violation surfaces as <see cref="Exceptions.ConflictException"/>.</summary>
+    Task SaveChangesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Hashes and checks passwords (the adapter uses ASP.NET Core's PasswordHasher).</summary>
+public interface IPasswordHasher
+{
+    string Hash(string password);
+
+    PasswordCheck Verify(string hash, string password);
+}
+
+public enum PasswordCheck
+{
+    Failed,
+    Success,
+    SuccessRehashNeeded,
+}
+
+public interface IClock
+{
+    DateTimeOffset UtcNow { get; }
+}

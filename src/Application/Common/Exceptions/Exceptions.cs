@@ -1,0 +1,81 @@
+using System.Text.Json;
+using FluentValidation.Results;
+
+namespace AbParts.Application.Common.Exceptions;
+
+// The closed set of expected failures. WebApi maps each to one ProblemDetails type in one place.
+
+/// <summary>The request is malformed; maps to 400 with the errors of each field (snake_case, as on the wire).</summary>
+public sealed class ValidationException : Exception
+{
+    public ValidationException() : this(Array.Empty<ValidationFailure>()) { }
+
+    public ValidationException(string message) : base(message) => Errors = new Dictionary<string, string[]>();
+
+    public ValidationException(string message, Exception innerException) : base(message, innerException) =>
+        Errors = new Dictionary<string, string[]>();
+
+    public ValidationException(IEnumerable<ValidationFailure> failures)
+        : base("One or more fields are invalid.") =>
+        Errors = failures
+            .GroupBy(f => WireName(f.PropertyName), f => f.ErrorMessage)
+            .ToDictionary(g => g.Key, g => g.Distinct().ToArray());
+
+    public ValidationException(string field, string error)
+        : base("One or more fields are invalid.") =>
+        Errors = new Dictionary<string, string[]> { [field] = [error] };
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>"Items[0].PartNumber" becomes "items[0].part_number".</summary>
+    public static string WireName(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(segment =>
+        {
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            return bracket < 0
+                ? JsonNamingPolicy.SnakeCaseLower.ConvertName(segment)
+                : JsonNamingPolicy.SnakeCaseLower.ConvertName(segment[..bracket]) + segment[bracket..];
+        }));
+}
+
+/// <summary>The addressed resource does not exist (or the caller may not know it exists); maps to 404.</summary>
+public sealed class NotFoundException : Exception
+{
+    public NotFoundException() : base("The resource was not found.") { }
+
+    public NotFoundException(string message) : base(message) { }
+
+    public NotFoundException(string message, Exception innerException) : base(message, innerException) { }
+
+    public static NotFoundException For(string resource, object id) => new($"{resource} '{id}' was not found.");
+}
+
+/// <summary>The request collides with existing state, such as a duplicate unique key; maps to 409.</summary>
+public sealed class ConflictException : Exception
+{
+    public ConflictException() : base("The request conflicts with the current state.") { }
+
+    public ConflictException(string message) : base(message) { }
+
+    public ConflictException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>The caller is known but not allowed to do this; maps to 403.</summary>
+public sealed class ForbiddenAccessException : Exception
+{
+    public ForbiddenAccessException() : base("You are not allowed to do this.") { }
+
+    public ForbiddenAccessException(string message) : base(message) { }
+
+    public ForbiddenAccessException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>Sign-in failed; maps to 401. Never says whether the user or the password was wrong.</summary>
+public sealed class AuthenticationFailedException : Exception
+{
+    public AuthenticationFailedException() : base("The username or password is incorrect.") { }
+
+    public AuthenticationFailedException(string message) : base(message) { }
+
+    public AuthenticationFailedException(string message, Exception innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,24 @@
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Users;
+
+namespace AbParts.Application.Common.Security;
+
+/// <summary>Who is calling. The web adapter reads it from the validated bearer token.</summary>
+public interface ICurrentUser
+{
+    /// <summary>The caller, or <c>null</c> for an anonymous request.</summary>
+    Caller? Caller { get; }
+}
+
+public sealed record Caller(UserId UserId, OrganizationId OrganizationId, UserRole Role)
+{
+    public bool IsSuperAdmin => Role == UserRole.SuperAdmin;
+}
+
+/// <summary>Issues the bearer token a signed-in user presents.</summary>
+public interface IAccessTokenIssuer
+{
+    AccessToken Issue(Caller caller, string username);
+}
+
+public sealed record AccessToken(string Value, TimeSpan Lifetime);

@@ -1,0 +1,23 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Security;
+using AbParts.Domain.Users;
+using AutoMapper;
+using MediatR;
+
+namespace AbParts.Application.Users;
+
+public sealed record GetUserQuery(Guid Id) : IRequest<UserDto>;
+
+/// <summary>Super admins see every user; everyone else sees the users of their own organization.</summary>
+public sealed class GetUserHandler(IRepository<User> users, ICurrentUser currentUser, IMapper mapper)
+    : IRequestHandler<GetUserQuery, UserDto>
+{
+    public async Task<UserDto> Handle(GetUserQuery request, CancellationToken cancellationToken)
+    {
+        var user = await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(request.Id)), cancellationToken);
+        var caller = currentUser.Caller;
+        var visible = user is not null && (caller is { IsSuperAdmin: true } || caller?.OrganizationId == user.OrganizationId);
+        return visible ? mapper.Map<UserDto>(user) : throw NotFoundException.For("User", request.Id);
+    }
+}

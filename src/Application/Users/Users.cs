@@ -1,0 +1,46 @@
+using AbParts.Application.Common.Specifications;
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Users;
+using AbParts.Application.Common.Mappings;
+using AutoMapper;
+
+namespace AbParts.Application.Users;
+
+public sealed record UserDto(Guid Id, string Username, string Role, Guid OrganizationId, DateTimeOffset CreatedAt)
+{
+    private sealed class Mapping : MappingProfile
+    {
+        public Mapping() => CreateMap<User, UserDto>();
+    }
+}
+
+public sealed class UserByIdSpec : Specification<User>
+{
+    public UserByIdSpec(UserId id) => Where(u => u.Id == id);
+}
+
+public sealed class UserByUsernameSpec : Specification<User>
+{
+    public UserByUsernameSpec(Username username) => Where(u => u.Username == username);
+}
+
+public sealed class SuperAdminsSpec : Specification<User>
+{
+    public SuperAdminsSpec() => Where(u => u.Role == UserRole.SuperAdmin);
+}
+
+/// <summary>A page of users by username; <paramref name="organization"/> limits it to one organization.</summary>
+public sealed class UsersPageSpec : Specification<User>
+{
+    public UsersPageSpec(OrganizationId? organization, int page, int pageSize)
+    {
+        if (organization is { } id)
+        {
+            Where(u => u.OrganizationId == id);
+        }
+
+        OrderByAscending(u => u.Username);
+        Page(page, pageSize);
+        ReadOnly();
+    }
+}

@@ -1,0 +1,51 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Domain.Images;
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Parts;
+using AbParts.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace AbParts.Infrastructure.Persistence;
+
+public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options) : DbContext(options), IUnitOfWork
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Part> Parts => Set<Part>();
+
+    public DbSet<ImageAsset> Images => Set<ImageAsset>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AbPartsDbContext).Assembly);
+        SnakeCaseNamingConvention.Apply(modelBuilder.Model);
+    }
+
+    async Task IUnitOfWork.SaveChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
+                                                  {
+                                                      SqlState: PostgresErrorCodes.UniqueViolation
+                                                  } unique)
+        {
+            // Two requests raced past the handler's existence check; the unique index decided.
+            throw new ConflictException(ConflictMessage(unique.ConstraintName), exception);
+        }
+    }
+
+    private static string ConflictMessage(string? constraint) => constraint switch
+    {
+        "ix_users_username" => "The username is taken.",
+        "ix_parts_part_number" => "A part with this part number already exists.",
+        "ix_organizations_name" => "An organization with this name already exists.",
+        _ => "The request conflicts with an existing record.",
+    };
+}

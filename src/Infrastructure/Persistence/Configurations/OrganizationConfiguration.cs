@@ -1,0 +1,21 @@
+using AbParts.Domain.Images;
+using AbParts.Domain.Organizations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AbParts.Infrastructure.Persistence.Configurations;
+
+internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> builder)
+    {
+        builder.ToTable("organizations");
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Id).HasConversion(id => id.Value, value => new OrganizationId(value)).ValueGeneratedNever();
+        builder.Property(o => o.Name).HasMaxLength(Organization.NameMaxLength);
+        builder.HasIndex(o => o.Name).IsUnique();
+        builder.Property(o => o.LogoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value));
+        builder.HasOne<ImageAsset>().WithMany().HasForeignKey(o => o.LogoImageId).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(o => o.LogoUrl).HasColumnType("text");
+    }
+}

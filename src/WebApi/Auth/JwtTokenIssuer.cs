@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using AbParts.Application.Common.Security;
+using AbParts.Domain.Users;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AbParts.WebApi.Auth;
+
+/// <summary>Issues compact HS256 JWS tokens carrying user id, organization id and role.</summary>
+internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider time) : IAccessTokenIssuer
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public AccessToken Issue(Caller caller, string username)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var jwt = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + jwt.Lifetime,
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(AbPartsClaims.Subject, caller.UserId.Value.ToString()),
+                new Claim(AbPartsClaims.Organization, caller.OrganizationId.Value.ToString()),
+                new Claim(AbPartsClaims.Role, caller.Role.ToName()),
+                new Claim(AbPartsClaims.Name, username),
+                new Claim(AbPartsClaims.TokenId, Guid.NewGuid().ToString("N")),
+            ]),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()),
+                SecurityAlgorithms.HmacSha256),
+        });
+        return new AccessToken(token, jwt.Lifetime);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using AbParts.Application.Common.Security;
+using AbParts.Infrastructure;
+using AbParts.WebApi;
+using AbParts.WebApi.Auth;
+using AbParts.WebApi.ErrorHandling;
+using AbParts.WebApi.OpenApi;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class WebApiDependencyInjection
+{
+    /// <summary>Registers HTTP concerns: JSON conventions, ProblemDetails, bearer authentication, role policies, OpenAPI.</summary>
+    public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        // Malformed JSON or query values reach the exception handler, which answers with ProblemDetails.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
+            {
+                problem.Type = ProblemTypes.ForStatus(status);
+            }
+
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["trace_id"] = context.HttpContext.TraceIdentifier;
+            problem.Extensions.Remove("traceId");
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        services.AddJwt(configuration);
+        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.SuperAdmin, policy => policy.RequireRole(Policies.SuperAdmin))
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin, Policies.SuperAdmin));
+        services.AddSignInRateLimiting(configuration);
+        services.AddAbPartsOpenApi();
+        return services;
+    }
+
+    private static void AddJwt(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JwtOptions>()
+            .Bind(configuration.GetSection(JwtOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrEmpty(options.SigningKey))
+                {
+                    options.SigningKey = DataDirectory.LoadOrCreateSecret(configuration, "jwt-signing-key");
+                }
+            })
+            .ValidateDataAnnotations()
+            .Validate(options => options.SigningKeyBytes().Length >= JwtOptions.MinKeyBytes,
+                $"{JwtOptions.SectionName}:SigningKey must be at least {JwtOptions.MinKeyBytes} bytes (256 bits) for HS256.")
+            .ValidateOnStart();
+        services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace AbParts.WebApi.ErrorHandling;
+
+/// <summary>The one place where exceptions become HTTP answers. Unknown exceptions are a logged 500 without details.</summary>
+internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception,
+        CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            httpContext.Response.StatusCode = 499; // the client went away; nobody reads an answer
+            return true;
+        }
+
+        var (status, type, title, detail) = exception switch
+        {
+            ValidationException e => (400, ProblemTypes.Validation, "Invalid request", e.Message),
+            BadHttpRequestException e => (e.StatusCode, ProblemTypes.ForStatus(e.StatusCode), BadRequestTitle(e.StatusCode),
+                BadRequestDetail(e)),
+            AuthenticationFailedException e => (401, ProblemTypes.Unauthorized, "Sign-in failed", e.Message),
+            ForbiddenAccessException e => (403, ProblemTypes.Forbidden, "Forbidden", e.Message),
+            NotFoundException e => (404, ProblemTypes.NotFound, "Not found", e.Message),
+            ConflictException e => (409, ProblemTypes.Conflict, "Conflict", e.Message),
+            DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
+            _ => (500, ProblemTypes.Internal, "Internal error",
+                "An unexpected error occurred. Quote the trace id when reporting it."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (exception is AuthenticationFailedException)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"abparts\"";
+        }
+
+        var errors = exception is ValidationException validation
+            ? validation.Errors.ToDictionary(e => e.Key, e => e.Value)
+            : null;
+        await ProblemResponses.WriteAsync(httpContext, status, type, title, detail, errors);
+        return true;
+    }
+
+    private static string BadRequestTitle(int status) => status switch
+    {
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        _ => "Malformed request",
+    };
+
+    /// <summary>Says what was wrong with the request without echoing internals.</summary>
+    private static string BadRequestDetail(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        JsonException json => $"The request body is not valid JSON for this operation: {json.Message}",
+        _ when exception.StatusCode == 415 => "Send the request body as application/json.",
+        _ => exception.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,48 @@
+using Microsoft.OpenApi;
+
+namespace AbParts.WebApi.OpenApi;
+
+public static class OpenApiSetup
+{
+    public const string DocumentPath = "/openapi/v1.json";
+
+    /// <summary>The OpenAPI document, describing bearer authentication for every operation.</summary>
+    public static IServiceCollection AddAbPartsOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "AbParts Media",
+                Version = "v1",
+                Description = "Images in PostgreSQL, videos on disk or S3. Authenticate with POST /auth/token.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from POST /auth/token.",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
+            });
+            return Task.CompletedTask;
+        }));
+
+    /// <summary>Serves the document and a Swagger UI at <c>/swagger</c>.</summary>
+    public static WebApplication MapAbPartsOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi(DocumentPath).AllowAnonymous();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint(DocumentPath, "AbParts Media v1");
+            options.RoutePrefix = "swagger";
+            options.DocumentTitle = "AbParts Media API";
+        });
+        return app;
+    }
+}

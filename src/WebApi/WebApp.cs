@@ -1,0 +1,63 @@
+using AbParts.Infrastructure.Persistence;
+using AbParts.WebApi.Endpoints;
+using AbParts.WebApi.OpenApi;
+using Microsoft.AspNetCore.Hosting;
+
+namespace AbParts.WebApi;
+
+/// <summary>Builds the HTTP service. Program.cs and the functional tests share it.</summary>
+public static class WebApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.ClearProviders().AddJsonConsole(options =>
+        {
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+
+        builder.Services
+            .AddApplication()
+            .AddInfrastructure(builder.Configuration)
+            .AddWebApi(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapAbPartsOpenApi();
+        app.MapHealthEndpoints();
+        app.MapAuthEndpoints();
+        app.MapOrganizationsEndpoints();
+        app.MapUsersEndpoints();
+        app.MapPartsEndpoints();
+        return app;
+    }
+
+    /// <summary>Applies migrations before serving when <c>Database:ApplyMigrationsOnStartup</c> is true.</summary>
+    public static async Task MigrateIfConfiguredAsync(this WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration.GetValue("Database:ApplyMigrationsOnStartup", false))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        }
+    }
+}
