@@ -37,6 +37,7 @@ public static class WebApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAbPartsSwaggerUi();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

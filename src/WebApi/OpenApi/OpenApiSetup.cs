@@ -33,10 +33,16 @@ public static class OpenApiSetup
             return Task.CompletedTask;
         }));
 
-    /// <summary>Serves the document and a Swagger UI at <c>/swagger</c>.</summary>
+    /// <summary>The document at <see cref="DocumentPath"/>, open to anyone.</summary>
     public static WebApplication MapAbPartsOpenApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Swagger UI at <c>/swagger</c>: static files, so it goes before authorization in the pipeline.</summary>
+    public static WebApplication UseAbPartsSwaggerUi(this WebApplication app)
+    {
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint(DocumentPath, "AbParts Media v1");

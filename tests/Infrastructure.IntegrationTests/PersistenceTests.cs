@@ -1,0 +1,185 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Organizations;
+using AbParts.Application.Parts;
+using AbParts.Application.Users;
+using AbParts.Domain.Images;
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Parts;
+using AbParts.Domain.Users;
+using AbParts.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AbParts.Infrastructure.IntegrationTests;
+
+/// <summary>Aggregates round-trip through the real repository, unit of work and PostgreSQL.</summary>
+public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFixture<MigratedDatabaseFixture>
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task UserRoundTripsWithItsValueObjects()
+    {
+        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var user = User.Create(Username.Create($"U{Guid.NewGuid():N}"[..20]), "hash", UserRole.Admin, organization.Id, Now);
+        await SaveAsync(user);
+
+        var loaded = await FirstAsync(new UserByIdSpec(user.Id));
+
+        loaded.Should().NotBeNull();
+        loaded!.Username.Should().Be(user.Username);
+        loaded.Role.Should().Be(UserRole.Admin);
+        loaded.OrganizationId.Should().Be(organization.Id);
+        loaded.CreatedAt.Should().Be(Now);
+    }
+
+    [Fact]
+    public async Task DuplicateUsernameSavedPastTheHandlerCheckSurfacesAsConflict()
+    {
+        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var username = Username.Create($"dup{Guid.NewGuid():N}"[..20]);
+        await SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
+
+        var saving = () => SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
+
+        await saving.Should().ThrowAsync<ConflictException>().WithMessage("The username is taken.");
+    }
+
+    [Fact]
+    public async Task DuplicatePartNumberSavedPastTheHandlerCheckSurfacesAsConflict()
+    {
+        var number = PartNumber.Create($"PN-{Guid.NewGuid()}");
+        await SaveAsync(Part.Create(number, "Filter", null, Now));
+
+        var saving = () => SaveAsync(Part.Create(number, "Other", null, Now));
+
+        await saving.Should().ThrowAsync<ConflictException>();
+    }
+
+    [Fact]
+    public async Task ImageRoundTripsItsBytesAndThumbnailsButLoadsBytesOnlyWhenAskedTo()
+    {
+        var bytes = RandomBytes(2048);
+        var image = ImageAsset.Create(bytes, new ImageMetadata(1024, 768), Now);
+        image.AddThumbnail(100, RandomBytes(300), new ImageMetadata(100, 75));
+        await SaveAsync(image);
+
+        await using var scope = fixture.Services.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AbPartsDbContext>();
+        var metadataOnly = await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id);
+        var withBytes = await db.Images.AsNoTracking().Include(i => i.Content).Include(i => i.Thumbnails)
+            .SingleAsync(i => i.Id == image.Id);
+
+        metadataOnly.Content.Should().BeNull();
+        metadataOnly.Sha256.Should().Be(ContentHash.Of(bytes));
+        withBytes.Content!.Data.Should().Equal(bytes);
+        withBytes.Thumbnails.Should().ContainSingle().Which.Size.Should().Be(100);
+    }
+
+    [Fact]
+    public async Task PartGalleryOrderSurvivesReorderingAndRemoval()
+    {
+        var images = new[] { NewImage(), NewImage(), NewImage() };
+        foreach (var image in images)
+        {
+            await SaveAsync(image);
+        }
+
+        var part = Part.Create(PartNumber.Create($"PN-{Guid.NewGuid()}"), "Pump", null, Now);
+        foreach (var image in images)
+        {
+            part.AddImage(image.Id, maxImages: 10);
+        }
+
+        await SaveAsync(part);
+
+        await using (var scope = fixture.Services.Scope())
+        {
+            var repository = scope.ServiceProvider.GetRequiredService<IRepository<Part>>();
+            var loaded = await repository.FirstOrDefaultAsync(new PartByIdSpec(part.Id), CancellationToken.None);
+            loaded!.ReorderImages([images[2].Id, images[0].Id, images[1].Id]);
+            loaded.RemoveImageAt(1);
+            await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
+        }
+
+        var reloaded = await FirstAsync(new PartByIdSpec(part.Id));
+
+        reloaded!.Images.Should().Equal(new PartImage(images[2].Id, 0), new PartImage(images[1].Id, 1));
+    }
+
+    [Fact]
+    public async Task DeletingAProfilePhotoImageClearsTheUsersReference()
+    {
+        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var photo = await SaveAsync(NewImage());
+        var user = User.Create(Username.Create($"p{Guid.NewGuid():N}"[..20]), "hash", UserRole.User, organization.Id, Now);
+        user.ReplaceProfilePhoto(photo.Id);
+        await SaveAsync(user);
+
+        await fixture.Database.ScalarAsync<int>($"DELETE FROM images WHERE id = '{photo.Id}'");
+
+        (await FirstAsync(new UserByIdSpec(user.Id)))!.ProfilePhotoImageId.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ByteSizeOverTheLimitIsRefusedByTheDatabaseToo()
+    {
+        var image = await SaveAsync(NewImage());
+
+        var update = () => fixture.Database.ScalarAsync<int>(
+            $"UPDATE images SET byte_size = {ImageLimits.MaxBytes + 1} WHERE id = '{image.Id}'");
+
+        await update.Should().ThrowAsync<Npgsql.PostgresException>().Where(e => e.ConstraintName == "ck_images_byte_size");
+    }
+
+    [Fact]
+    public async Task SpecificationPagesInOrderAndCountsIgnoringThePage()
+    {
+        var prefix = $"Paged {Guid.NewGuid():N} ";
+        foreach (var letter in new[] { "e", "a", "d", "b", "c" })
+        {
+            await SaveAsync(Organization.Create(prefix + letter, Now));
+        }
+
+        await using var scope = fixture.Services.Scope();
+        var repository = scope.ServiceProvider.GetRequiredService<IRepository<Organization>>();
+        var spec = new PagedByPrefixSpec(prefix, page: 2, pageSize: 2);
+
+        var page = await repository.ListAsync(spec, CancellationToken.None);
+        var total = await repository.CountAsync(spec, CancellationToken.None);
+
+        page.Select(o => o.Name).Should().Equal(prefix + "c", prefix + "d");
+        total.Should().Be(5);
+    }
+
+    private sealed class PagedByPrefixSpec : Application.Common.Specifications.Specification<Organization>
+    {
+        public PagedByPrefixSpec(string prefix, int page, int pageSize)
+        {
+            Where(o => o.Name.StartsWith(prefix));
+            OrderByAscending(o => o.Name);
+            Page(page, pageSize);
+            ReadOnly();
+        }
+    }
+
+    private static ImageAsset NewImage() => ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), Now);
+
+    private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
+
+    private async Task<T> SaveAsync<T>(T aggregate) where T : class, Domain.Common.IAggregateRoot
+    {
+        await using var scope = fixture.Services.Scope();
+        scope.ServiceProvider.GetRequiredService<IRepository<T>>().Add(aggregate);
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
+        return aggregate;
+    }
+
+    private async Task<T?> FirstAsync<T>(Application.Common.Specifications.Specification<T> spec)
+        where T : class, Domain.Common.IAggregateRoot
+    {
+        await using var scope = fixture.Services.Scope();
+        return await scope.ServiceProvider.GetRequiredService<IRepository<T>>().FirstOrDefaultAsync(spec, CancellationToken.None);
+    }
+}

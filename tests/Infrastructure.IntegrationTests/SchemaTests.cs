@@ -1,0 +1,146 @@
+using AbParts.Infrastructure.Persistence;
+using AbParts.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AbParts.Infrastructure.IntegrationTests;
+
+/// <summary>The hand-written migrations must produce exactly the schema EF derives from the model.</summary>
+public sealed class SchemaTests
+{
+    [Fact]
+    public async Task MigratedSchemaEqualsTheSchemaEfCreatesFromTheModel()
+    {
+        await using var migrated = await TestDatabase.CreateAsync();
+        await using var created = await TestDatabase.CreateAsync();
+        await using (var services = new InfrastructureServices(migrated.ConnectionString))
+        {
+            await services.MigrateAsync();
+        }
+
+        await using (var services = new InfrastructureServices(created.ConnectionString))
+        await using (var scope = services.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AbPartsDbContext>().Database.EnsureCreatedAsync();
+        }
+
+        var expected = await SchemaSnapshot.ReadAsync(created);
+        var actual = await SchemaSnapshot.ReadAsync(migrated);
+
+        actual.Tables.Should().Equal(expected.Tables);
+        actual.Columns.Should().Equal(expected.Columns);
+        actual.Indexes.Should().Equal(expected.Indexes);
+        actual.Constraints.Should().Equal(expected.Constraints);
+    }
+
+    [Fact]
+    public async Task SchemaHasTheTablesOfTheOldSystemAndTheImageTables()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var services = new InfrastructureServices(database.ConnectionString);
+        await services.MigrateAsync();
+
+        var snapshot = await SchemaSnapshot.ReadAsync(database);
+
+        snapshot.Tables.Should().BeEquivalentTo(
+            "image_contents", "image_thumbnails", "images", "organizations", "part_images", "parts", "users");
+        snapshot.Columns.Should().Contain([
+            "users.profile_photo_url text NULL",
+            "organizations.logo_url text NULL",
+            "parts.image_urls text[] NOT NULL",
+        ]);
+    }
+
+    [Fact]
+    public async Task OnlyTheImageByteTablesHoldByteColumnsSoListingUsersOrganizationsAndPartsNeverReadsImageBytes()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var services = new InfrastructureServices(database.ConnectionString);
+        await services.MigrateAsync();
+
+        var byteColumns = await database.RowsAsync("""
+            SELECT table_name || '.' || column_name FROM information_schema.columns
+            WHERE table_schema = 'public' AND data_type = 'bytea' ORDER BY 1
+            """);
+
+        byteColumns.Should().Equal("image_contents.data", "image_thumbnails.data");
+    }
+
+    [Fact]
+    public async Task WebpByteColumnsUseExternalStorageBecauseWebpIsAlreadyCompressed()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var services = new InfrastructureServices(database.ConnectionString);
+        await services.MigrateAsync();
+
+        var storage = await database.RowsAsync("""
+            SELECT c.relname || '.' || a.attname || ' ' || a.attstorage::text
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relname IN ('image_contents', 'image_thumbnails') AND a.attname = 'data' ORDER BY 1
+            """);
+
+        storage.Should().Equal("image_contents.data e", "image_thumbnails.data e");
+    }
+
+    [Fact]
+    public async Task MigratingTwiceAppliesNothingTheSecondTime()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var services = new InfrastructureServices(database.ConnectionString);
+
+        var first = await services.MigrateAsync();
+        var second = await services.MigrateAsync();
+
+        first.Should().ContainSingle().Which.Should().EndWith("_InitialSchema");
+        second.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task TwoProcessesMigratingANewDatabaseAtOnceBothSucceedAndApplyItOnce()
+    {
+        await using var database = await TestDatabase.CreateAsync(create: false);
+        await using var one = new InfrastructureServices(database.ConnectionString);
+        await using var two = new InfrastructureServices(database.ConnectionString);
+
+        var results = await Task.WhenAll(Task.Run(one.MigrateAsync), Task.Run(two.MigrateAsync));
+
+        results.Sum(applied => applied.Count).Should().Be(1);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history")).Should().Be(1);
+    }
+
+    /// <summary>The parts of a schema that must match, each as a sorted list of readable lines.</summary>
+    private sealed record SchemaSnapshot(
+        IReadOnlyList<string> Tables,
+        IReadOnlyList<string> Columns,
+        IReadOnlyList<string> Indexes,
+        IReadOnlyList<string> Constraints)
+    {
+        private const string OwnTables = "c.relname NOT LIKE '\\_\\_%'";
+
+        public static async Task<SchemaSnapshot> ReadAsync(TestDatabase database) => new(
+            await database.RowsAsync($"""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'r' AND {OwnTables} ORDER BY 1
+                """),
+            await database.RowsAsync($"""
+                SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                       || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE ' NULL' END
+                       || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+                FROM pg_attribute a
+                JOIN pg_class c ON c.oid = a.attrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE n.nspname = 'public' AND c.relkind = 'r' AND {OwnTables} AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY 1
+                """),
+            await database.RowsAsync("""
+                SELECT indexdef FROM pg_indexes
+                WHERE schemaname = 'public' AND tablename NOT LIKE '\_\_%' ORDER BY 1
+                """),
+            await database.RowsAsync($"""
+                SELECT c.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+                FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND {OwnTables} ORDER BY 1
+                """));
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AbParts.Application.Users;
+using AbParts.Tests.Support;
+using AbParts.WebApi;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AbParts.WebApi.FunctionalTests;
+
+/// <summary>
+/// The real service on Kestrel at 127.0.0.1:0 against its own PostgreSQL database, configured only
+/// through its configuration keys. Shared by the classes of <see cref="ApiTestGroup"/>.
+/// </summary>
+public class ApiFixture : IAsyncLifetime
+{
+    public const string SuperAdminUsername = "root";
+    public const string SuperAdminPassword = "root-password-1";
+
+    /// <summary>64 bytes, so tests can also sign HS512 tokens with it.</summary>
+    public const string SigningKey = "functional-tests-signing-key-0123456789-abcdefghijklmnopqrstuvwx";
+
+    public const string Issuer = "abparts-media";
+    public const string Audience = "abparts";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    private TestDatabase? _database;
+    private WebApplication? _app;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("abparts-api-").FullName;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>High by default so that many tests may sign in; <see cref="RateLimitedApiFixture"/> lowers it.</summary>
+    protected virtual int SignInPermitsPerMinute => 100_000;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(create: false);
+        _app = WebApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--ConnectionStrings:Default={_database.ConnectionString}",
+            "--Database:ApplyMigrationsOnStartup=true",
+            $"--Auth:Jwt:SigningKey={SigningKey}",
+            $"--ABPARTS_DATA_DIR={_dataDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",
+        ]);
+        await _app.MigrateIfConfiguredAsync(CancellationToken.None);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Single();
+        BaseAddress = new Uri(address);
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>()
+            .Send(new EnsureSuperAdminCommand(SuperAdminUsername, SuperAdminPassword, "AbParts"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    public HttpClient WithToken(string token)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> SignInAsync(string username, string password)
+    {
+        using var client = Anonymous();
+        using var response = await client.PostAsJsonAsync("/auth/token", new { username, password });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<HttpClient> SuperAdminAsync() => WithToken(await SignInAsync(SuperAdminUsername, SuperAdminPassword));
+
+    /// <summary>Creates an organization and a user with <paramref name="role"/> in it; returns a client signed in as that user.</summary>
+    public async Task<(HttpClient Client, Guid OrganizationId, Guid UserId)> UserAsync(string role)
+    {
+        using var admin = await SuperAdminAsync();
+        var organization = await admin.PostAsJsonAsync("/organizations", new { name = $"Org {Guid.NewGuid()}" })
+            .ReadJsonAsync();
+        var organizationId = organization.GetProperty("id").GetGuid();
+        var username = $"u{Guid.NewGuid():N}"[..16];
+        var user = await admin.PostAsJsonAsync("/users",
+            new { username, password = "user-password-1", organization_id = organizationId, role }).ReadJsonAsync();
+        return (WithToken(await SignInAsync(username, "user-password-1")), organizationId, user.GetProperty("id").GetGuid());
+    }
+}
+
+/// <summary>A second instance whose sign-in limit is low enough to reach.</summary>
+public sealed class RateLimitedApiFixture : ApiFixture
+{
+    public const int Limit = 3;
+
+    protected override int SignInPermitsPerMinute => Limit;
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiTestGroup : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+public static class HttpAssertions
+{
+    public static async Task<JsonElement> ReadJsonAsync(this Task<HttpResponseMessage> pending)
+    {
+        using var response = await pending;
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue($"the call should succeed, but got {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts an RFC 9457 answer with the given status and type, no stack trace, and returns its body.</summary>
+    public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, int status, string type)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).Should().Be(status, text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json", text);
+        text.Should().NotContain("   at ").And.NotContain("Exception", "errors never expose internals");
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        body.GetProperty("status").GetInt32().Should().Be(status);
+        body.GetProperty("type").GetString().Should().Be(type);
+        body.GetProperty("title").GetString().Should().NotBeNullOrWhiteSpace();
+        return body;
+    }
+}
