@@ -58,10 +58,7 @@ public class ApiFixture : IAsyncLifetime
             $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",
         ]);
         await _app.MigrateIfConfiguredAsync(CancellationToken.None);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single();
-        BaseAddress = new Uri(address);
+        BaseAddress = await StartAsync(_app);
 
         await using var scope = _app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IMediator>()
@@ -82,6 +79,15 @@ public class ApiFixture : IAsyncLifetime
         }
 
         Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>Starts the app on its configured (ephemeral) port and returns the address Kestrel bound.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.StartAsync();
+        return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Single());
     }
 
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };

@@ -28,13 +28,21 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             NotFoundException e => (404, ProblemTypes.NotFound, "Not found", e.Message),
             ConflictException e => (409, ProblemTypes.Conflict, "Conflict", e.Message),
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
+            _ when IsDatabaseUnavailable(exception) => (503, ProblemTypes.Unavailable, "Service unavailable",
+                "The database cannot be reached. Try again shortly."),
             _ => (500, ProblemTypes.Internal, "Internal error",
                 "An unexpected error occurred. Quote the trace id when reporting it."),
         };
 
-        if (status >= 500)
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception.GetBaseException().Message);
+            httpContext.Response.Headers.RetryAfter = "5";
         }
 
         if (exception is AuthenticationFailedException)
@@ -48,6 +56,12 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         await ProblemResponses.WriteAsync(httpContext, status, type, title, detail, errors);
         return true;
     }
+
+    /// <summary>PostgreSQL down or unreachable (not a failing statement, which stays a 500).</summary>
+    private static bool IsDatabaseUnavailable(Exception exception) =>
+        exception.GetBaseException() is System.Net.Sockets.SocketException or TimeoutException
+        || exception is Npgsql.NpgsqlException { IsTransient: true }
+        || exception.InnerException is Npgsql.NpgsqlException { IsTransient: true };
 
     private static string BadRequestTitle(int status) => status switch
     {
@@ -63,6 +77,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         _ when exception.StatusCode == 415 => "Send the request body as application/json.",
         _ => exception.Message,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -17,6 +17,7 @@ public static class ProblemTypes
     public const string BusinessRule = Prefix + "business-rule";
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
+    public const string Unavailable = Prefix + "unavailable";
 
     /// <summary>The type for a bare status code (no exception behind it).</summary>
     public static string ForStatus(int status) => status switch
@@ -31,6 +32,7 @@ public static class ProblemTypes
         415 => UnsupportedMediaType,
         422 => BusinessRule,
         429 => TooManyRequests,
+        503 => Unavailable,
         _ => status >= 500 ? Internal : MalformedRequest,
     };
 }
