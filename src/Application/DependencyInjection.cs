@@ -22,6 +22,10 @@ public static class ApplicationDependencyInjection
         RegisterClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         RegisterClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 
+        // A rule stops at its first failure, so a later check never sees a value an earlier one refused
+        // (a missing field would otherwise reach .Trim() and fail as a 500).
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+
         // Messages name fields as clients send them: 'part_number', not 'Part Number'.
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
             member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);

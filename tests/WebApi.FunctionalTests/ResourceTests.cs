@@ -200,6 +200,10 @@ public sealed class ResourceTests(ApiFixture api)
         { "/organizations", "application/json", new string('[', 5000) + new string(']', 5000) },
         { "/parts", "application/json", """{"part_number":"A","name":"B","description":{"deep":[1,2,3]}}""" },
         { "/auth/token", "application/json", """{"username":null,"password":null}""" },
+        { "/organizations", "application/json", "{}" },
+        { "/parts", "application/json", """{"name":"x"}""" },
+        { "/parts", "application/json", """{"part_number":"x"}""" },
+        { "/users", "application/json", "{}" },
         { "/users?page=abc", "application/json", "" },
     };
 

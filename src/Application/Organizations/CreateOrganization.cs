@@ -12,7 +12,7 @@ public sealed record CreateOrganizationCommand(string Name) : IRequest<Organizat
 public sealed class CreateOrganizationValidator : AbstractValidator<CreateOrganizationCommand>
 {
     public CreateOrganizationValidator() =>
-        RuleFor(c => c.Name).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'name' must not be blank.")
+        RuleFor(c => c.Name).NotEmpty().Must(n => n?.Trim().Length > 0).WithMessage("'name' must not be blank.")
             .MaximumLength(Organization.NameMaxLength);
 }
 

@@ -13,10 +13,10 @@ public sealed class CreatePartValidator : AbstractValidator<CreatePartCommand>
 {
     public CreatePartValidator()
     {
-        RuleFor(c => c.PartNumber).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'part_number' must not be blank.")
+        RuleFor(c => c.PartNumber).NotEmpty().Must(n => n?.Trim().Length > 0).WithMessage("'part_number' must not be blank.")
             .MaximumLength(Domain.Parts.PartNumber.MaxLength)
-            .Must(n => !n.Any(char.IsControl)).WithMessage("'part_number' must be on one line without control characters.");
-        RuleFor(c => c.Name).NotEmpty().Must(n => n.Trim().Length > 0).WithMessage("'name' must not be blank.")
+            .Must(n => n is null || !n.Any(char.IsControl)).WithMessage("'part_number' must be on one line without control characters.");
+        RuleFor(c => c.Name).NotEmpty().Must(n => n?.Trim().Length > 0).WithMessage("'name' must not be blank.")
             .MaximumLength(Part.NameMaxLength);
         RuleFor(c => c.Description).MaximumLength(Part.DescriptionMaxLength);
     }
