@@ -15,7 +15,11 @@ namespace AbParts.WebApi.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
+    private static readonly string[] HelpOptions = ["-h", "-?", "--help", "--version"];
+
+    /// <summary>A verb or a help request; anything else (no arguments, <c>--urls=…</c>) starts the service.</summary>
+    public static bool IsCommand(string[] args) =>
+        args is [var first, ..] && (!first.StartsWith('-') || HelpOptions.Contains(first));
 
     public static Task<int> RunAsync(string[] args)
     {

@@ -1,0 +1,297 @@
+# shellcheck shell=bash
+# Shared helpers for the AbParts Media scripts. Source it, do not run it:
+#   source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+# All messages go to stderr so that command output on stdout stays clean.
+
+# Repository root, resolved from this file's own location (symlinks followed).
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+
+# The API assembly produced by ensure_built.
+WEBAPI_PROJECT="$ROOT/src/WebApi/AbParts.WebApi.csproj"
+WEBAPI_DLL="$ROOT/src/WebApi/bin/Release/net10.0/AbParts.WebApi.dll"
+
+# Set by pg_start: the cluster's port, and 1 if that call started it.
+PG_PORT=""
+PG_STARTED=0
+
+# Packages the service needs at run time (test.sh adds more).
+ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg)
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [[ $EUID -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# ensure_packages [EXTRA...]: installs the missing Debian packages, quietly.
+ensure_packages() {
+  local pkg missing=()
+  for pkg in "${ABPARTS_APT_PACKAGES[@]}" "$@"; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ]]; then
+      missing+=("$pkg")
+    fi
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+
+  log "Installing Debian packages: ${missing[*]}"
+  local out
+  out="$(mktemp)"
+  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+      && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >"$out" 2>&1; then
+    tail -n 30 "$out" >&2
+    rm -f "$out"
+    die "apt-get could not install: ${missing[*]}"
+  fi
+  rm -f "$out"
+}
+
+# ensure_npm_tools: installs node_modules from package-lock.json when it is missing or stale.
+ensure_npm_tools() {
+  local hidden="$ROOT/node_modules/.package-lock.json"
+  if [[ -f "$hidden" && ! "$hidden" -ot "$ROOT/package-lock.json" ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js (Debian package nodejs + npm)"
+  log "Installing npm tools (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# ensure_built: builds the API in Release (dotnet build is incremental).
+ensure_built() {
+  command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK"
+  log "Building AbParts.WebApi (Release)"
+  # One build at a time per checkout, so that two instances started together do not collide.
+  # Output is shown only if the build fails.
+  local lock out
+  lock="${TMPDIR:-/tmp}/abparts-build-$(printf '%s' "$ROOT" | md5sum | cut -c1-12).lock"
+  out="$(mktemp)"
+  if ! (
+    flock 9
+    dotnet build "$WEBAPI_PROJECT" -c Release -nologo -v q
+  ) 9>"$lock" >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    die "build failed"
+  fi
+  rm -f "$out"
+  [[ -f "$WEBAPI_DLL" ]] || die "build did not produce $WEBAPI_DLL"
+}
+
+# app_env: environment shared by run.sh and the abparts command.
+app_env() {
+  ABPARTS_DATA_DIR="$(realpath -m "${ABPARTS_DATA_DIR:-$ROOT/.data}")"
+  export ABPARTS_DATA_DIR
+  mkdir -p "$ABPARTS_DATA_DIR"
+  # libvips' memory grows through glibc arena fragmentation otherwise.
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+}
+
+# stop_process PID|-PGID: SIGTERM, SIGKILL after 30 s, then reaps it (if our child).
+stop_process() {
+  local target="$1" i
+  kill -TERM -- "$target" 2>/dev/null || return 0
+  for ((i = 0; i < 300; i++)); do
+    kill -0 -- "$target" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "$target" 2>/dev/null || true
+  wait "${target#-}" 2>/dev/null || true
+}
+
+# port_in_use PORT: true when something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# free_port: prints a TCP port that is free on 127.0.0.1 right now.
+free_port() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' && return 0
+  fi
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    port_in_use "$port" || { echo "$port"; return 0; }
+  done
+  die "no free TCP port found"
+}
+
+# ---------------------------------------------------------------------------
+# Private PostgreSQL clusters. DIR is the data directory; beside PostgreSQL's
+# own files it holds abparts.port and abparts.password (mode 0600) and log/.
+# The cluster listens on 127.0.0.1 only, with no Unix socket, and has one
+# superuser, abparts, with a generated password. Run as root, the server runs
+# as the postgres system user (PostgreSQL refuses to run as root).
+# ---------------------------------------------------------------------------
+
+# pg_bin NAME: path of a PostgreSQL program from the highest installed version.
+pg_bin() {
+  local dirs
+  dirs="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  [[ -x "$dirs/$1" ]] || die "PostgreSQL server not found under /usr/lib/postgresql (package postgresql)"
+  printf '%s/%s\n' "$dirs" "$1"
+}
+
+# pg_as_owner CMD...: runs CMD as the cluster's owner, from / (the caller's
+# directory may not be readable by that user).
+pg_as_owner() {
+  if [[ $EUID -eq 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    (cd / && "$@")
+  fi
+}
+
+# pg_check_reachable DIR: as root, fails clearly if the postgres user cannot reach DIR.
+pg_check_reachable() {
+  [[ $EUID -eq 0 ]] || return 0
+  id postgres >/dev/null 2>&1 || die "system user 'postgres' missing (package postgresql)"
+  local dir="$1" path="" part
+  local -a parts
+  IFS=/ read -ra parts <<<"${dir#/}"
+  for part in "" "${parts[@]}"; do
+    [[ -n "$part" ]] && path="$path/$part"
+    if ! runuser -u postgres -- test -x "${path:-/}"; then
+      die "PostgreSQL runs as the 'postgres' user, which cannot enter ${path:-/} (needed to reach $dir).
+  Make it traversable, e.g.:  chmod o+x '${path:-/}'
+  or keep the data elsewhere, e.g.:  export ABPARTS_DATA_DIR=/var/lib/abparts"
+    fi
+  done
+}
+
+# pg_init DIR: creates the cluster in DIR unless DIR/PG_VERSION exists.
+pg_init() {
+  local dir="$1"
+  [[ -f "$dir/PG_VERSION" ]] && return 0
+  mkdir -p "$dir"
+  if [[ -n "$(ls -A "$dir")" ]]; then
+    die "$dir is not empty and holds no PostgreSQL cluster: remove it or choose another ABPARTS_DATA_DIR"
+  fi
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres:postgres "$dir"
+  fi
+  chmod 0700 "$dir"
+  pg_check_reachable "$dir"
+
+  log "Creating a PostgreSQL cluster in $dir"
+  local password pwfile locale_opt=(--no-locale)
+  password="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+  # In /tmp, not $TMPDIR: the postgres user must be able to read it.
+  pwfile="$(mktemp /tmp/abparts-pw.XXXXXX)"
+  printf '%s\n' "$password" >"$pwfile"
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres "$pwfile"
+  fi
+  if locale -a 2>/dev/null | grep -ix 'c\.utf-\?8' >/dev/null; then
+    locale_opt=(--locale=C.UTF-8)
+  fi
+  local out
+  if ! out="$(pg_as_owner "$(pg_bin initdb)" -D "$dir" --username=abparts --pwfile="$pwfile" \
+      --auth=scram-sha-256 --encoding=UTF8 "${locale_opt[@]}" 2>&1)"; then
+    rm -f "$pwfile"
+    printf '%s\n' "$out" >&2
+    die "initdb failed for $dir"
+  fi
+  rm -f "$pwfile"
+
+  cat >>"$dir/postgresql.conf" <<'EOF'
+
+# AbParts private cluster: TCP on loopback only, no Unix socket (never collides
+# with a system cluster). The port is given on the command line by pg_start.
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+EOF
+  (umask 077 && printf '%s\n' "$password" >"$dir/abparts.password")
+  free_port >"$dir/abparts.port"
+  pg_as_owner mkdir -p "$dir/log"
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres:postgres "$dir/abparts.password" "$dir/abparts.port"
+  fi
+}
+
+# pg_is_running DIR: true when the cluster in DIR is up.
+pg_is_running() {
+  [[ -f "$1/postmaster.pid" ]] && pg_as_owner "$(pg_bin pg_ctl)" status -D "$1" >/dev/null 2>&1
+}
+
+# pg_start DIR: starts the cluster unless it runs already; sets PG_PORT, and
+# PG_STARTED=1 when this call started it (so the caller should stop it), else 0.
+# shellcheck disable=SC2034 # PG_PORT and PG_STARTED are read by the callers
+pg_start() {
+  local dir="$1" port attempt out="" lock
+  PG_STARTED=0
+  [[ -f "$dir/PG_VERSION" ]] || die "no PostgreSQL cluster in $dir (run pg_init first)"
+  pg_check_reachable "$dir"
+  # One start at a time per cluster: two scripts may start it together.
+  exec {lock}>>"$dir/abparts.lock"
+  flock "$lock"
+  if pg_is_running "$dir"; then
+    PG_PORT="$(<"$dir/abparts.port")"
+    exec {lock}>&-
+    return 0
+  fi
+  PG_STARTED=1
+  for attempt in 1 2 3; do
+    port="$(<"$dir/abparts.port")"
+    if port_in_use "$port"; then
+      # Someone else took our port since the last run: move to a free one.
+      free_port >"$dir/abparts.port"
+      port="$(<"$dir/abparts.port")"
+    fi
+    log "Starting PostgreSQL on 127.0.0.1:$port ($dir)"
+    # The server must not inherit the lock, hence {lock}>&-.
+    if out="$(pg_as_owner "$(pg_bin pg_ctl)" start -D "$dir" -l "$dir/log/postgresql.log" \
+        -o "-p $port" -w -t 60 2>&1 {lock}>&-)"; then
+      PG_PORT="$port"
+      exec {lock}>&-
+      return 0
+    fi
+    # Lost a race for the port? Try another one; otherwise give up.
+    port_in_use "$port" || break
+    log "Port $port was taken meanwhile (attempt $attempt), retrying"
+  done
+  printf '%s\n' "$out" >&2
+  tail -n 20 "$dir/log/postgresql.log" >&2 || true
+  die "PostgreSQL did not start (log: $dir/log/postgresql.log)"
+}
+
+# pg_stop DIR: fast shutdown; no-op if the cluster is not running.
+pg_stop() {
+  local dir="$1"
+  pg_is_running "$dir" || return 0
+  log "Stopping PostgreSQL ($dir)"
+  pg_as_owner "$(pg_bin pg_ctl)" stop -D "$dir" -m fast -w -t 60 >/dev/null
+}
+
+# pg_conn_string DIR DBNAME: prints an Npgsql connection string for the abparts superuser.
+pg_conn_string() {
+  printf 'Host=127.0.0.1;Port=%s;Username=abparts;Password=%s;Database=%s\n' \
+    "$(<"$1/abparts.port")" "$(<"$1/abparts.password")" "$2"
+}
+
+# pg_psql DIR [PSQL ARGS...]: psql as abparts over TCP to the running cluster.
+pg_psql() {
+  local dir="$1"
+  shift
+  PGPASSWORD="$(<"$dir/abparts.password")" PGCONNECT_TIMEOUT=10 \
+    "$(pg_bin psql)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$(<"$dir/abparts.port")" -U abparts "$@"
+}
+
+# pg_create_db DIR NAME: creates database NAME if it does not exist.
+pg_create_db() {
+  pg_psql "$1" -d postgres -v name="$2" >/dev/null <<'SQL'
+SELECT format('CREATE DATABASE %I', :'name')
+WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'name')
+\gexec
+SQL
+}
