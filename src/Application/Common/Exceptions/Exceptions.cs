@@ -79,3 +79,33 @@ public sealed class AuthenticationFailedException : Exception
 
     public AuthenticationFailedException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>The upload is not in a format we accept; maps to 415.</summary>
+public sealed class UnsupportedMediaException : Exception
+{
+    public UnsupportedMediaException() : base("This file type is not supported.") { }
+
+    public UnsupportedMediaException(string message) : base(message) { }
+
+    public UnsupportedMediaException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>The upload is larger than allowed; maps to 413.</summary>
+public sealed class PayloadTooLargeException : Exception
+{
+    public PayloadTooLargeException() : base("The upload is too large.") { }
+
+    public PayloadTooLargeException(string message) : base(message) { }
+
+    public PayloadTooLargeException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>The upload is of an accepted type but cannot be used (corrupt, too many pixels, cannot be compressed enough); maps to 422.</summary>
+public sealed class UnprocessableMediaException : Exception
+{
+    public UnprocessableMediaException() : base("The file cannot be processed.") { }
+
+    public UnprocessableMediaException(string message) : base(message) { }
+
+    public UnprocessableMediaException(string message, Exception innerException) : base(message, innerException) { }
+}
