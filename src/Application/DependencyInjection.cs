@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Behaviors;
 using AbParts.Application.Common.Mappings;
 using AutoMapper;
@@ -9,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class ApplicationDependencyInjection
 {
-    /// <summary>Registers the mediator, the pipeline (logging, then validation), handlers, validators and mappings.</summary>
+    /// <summary>Registers the mediator, the pipeline (logging, validation, transaction), handlers, validators, mappings and the storage policy.</summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         var assembly = typeof(ApplicationDependencyInjection).Assembly;
@@ -19,6 +20,9 @@ public static class ApplicationDependencyInjection
         services.AddScoped<IMediator, Mediator>();
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(LoggingBehavior<,>));
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehavior<,>));
+        services.AddSingleton<StoragePolicy>();
+        services.AddScoped<AbParts.Application.Images.ImageStorage>();
         RegisterClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         RegisterClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 

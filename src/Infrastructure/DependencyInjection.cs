@@ -3,6 +3,8 @@ using AbParts.Infrastructure;
 using AbParts.Infrastructure.Identity;
 using AbParts.Infrastructure.Persistence;
 using AbParts.Infrastructure.Persistence.Repositories;
+using AbParts.Infrastructure.Imaging;
+using AbParts.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +15,7 @@ public static class InfrastructureDependencyInjection
 {
     public const string ConnectionStringName = "Default";
 
-    /// <summary>Registers PostgreSQL (EF Core), the repositories, the password hasher, the clock and the database health check.</summary>
+    /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, the password hasher, the clock and the database health check.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -32,6 +34,13 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<AbPartsDbContext>());
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<IMediaStore, PostgresMediaStore>();
+        services.AddScoped<IMediaStores, MediaStores>();
+        services.AddVipsImaging();
+        services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.SectionName))
+            .Validate(o => o.IsWithinBuiltInLimits(), ImageOptions.LimitsRule)
+            .ValidateOnStart();
+        services.AddOptions<VideoStorageOptions>().Bind(configuration.GetSection(VideoStorageOptions.SectionName));
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();

@@ -40,16 +40,39 @@ public static class WebApiDependencyInjection
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddJwt(configuration);
+        services.AddSignedUrls(configuration);
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SignedUrlAuthenticationHandler>(SignedUrlAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.SuperAdmin, policy => policy.RequireRole(Policies.SuperAdmin))
-            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin, Policies.SuperAdmin));
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin, Policies.SuperAdmin))
+            .AddPolicy(Policies.MediaReader, policy => policy
+                .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
         services.AddSignInRateLimiting(configuration);
         services.AddAbPartsOpenApi();
         return services;
+    }
+
+    private static void AddSignedUrls(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SignedUrlOptions>()
+            .Bind(configuration.GetSection(SignedUrlOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrEmpty(options.Key))
+                {
+                    options.Key = DataDirectory.LoadOrCreateSecret(configuration, "signed-url-key");
+                }
+            })
+            .ValidateDataAnnotations()
+            .Validate(options => System.Text.Encoding.UTF8.GetByteCount(options.Key ?? string.Empty) >= JwtOptions.MinKeyBytes,
+                $"{SignedUrlOptions.SectionName}:Key must be at least {JwtOptions.MinKeyBytes} bytes.")
+            .ValidateOnStart();
+        services.AddSingleton<UrlSigner>();
     }
 
     private static void AddJwt(this IServiceCollection services, IConfiguration configuration)

@@ -48,6 +48,8 @@ public static class WebApp
         app.MapOrganizationsEndpoints();
         app.MapUsersEndpoints();
         app.MapPartsEndpoints();
+        app.MapImagesEndpoints();
+        app.MapUploadsEndpoints();
         return app;
     }
 

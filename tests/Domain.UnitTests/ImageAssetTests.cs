@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AbParts.Domain.Common;
 using AbParts.Domain.Images;
+using AbParts.Domain.Media;
 
 namespace AbParts.Domain.UnitTests;
 
@@ -9,15 +10,13 @@ public sealed class ImageAssetTests
     private static readonly ImageMetadata FullSize = new(1024, 768);
 
     [Fact]
-    public void StoresTheBytesAsContent()
+    public void IsKeptInTheChosenBackendUnderAKeyMadeFromItsId()
     {
-        var bytes = TestData.Bytes(2048);
+        var image = ImageAsset.Create(TestData.Bytes(2048), FullSize, StorageBackend.Postgres, TestData.Now);
 
-        var image = ImageAsset.Create(bytes, FullSize, TestData.Now);
-
-        image.Content.Should().NotBeNull();
-        image.Content!.Data.Should().Equal(bytes);
-        image.Content.ImageId.Should().Be(image.Id);
+        image.Location.Backend.Should().Be(StorageBackend.Postgres);
+        image.Location.Key.Should().Be($"images/{image.Id.Value:N}.webp");
+        image.StoredObjects.Should().Equal(image.Location);
     }
 
     [Fact]
@@ -26,7 +25,7 @@ public sealed class ImageAssetTests
         var bytes = TestData.Bytes(2048);
         var expected = Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-        var image = ImageAsset.Create(bytes, FullSize, TestData.Now);
+        var image = ImageAsset.Create(bytes, FullSize, StorageBackend.Postgres, TestData.Now);
 
         image.Sha256.Value.Should().Be(expected);
     }
@@ -36,7 +35,7 @@ public sealed class ImageAssetTests
     {
         var bytes = TestData.Bytes(3000);
 
-        var image = ImageAsset.Create(bytes, FullSize, TestData.Now);
+        var image = ImageAsset.Create(bytes, FullSize, StorageBackend.Postgres, TestData.Now);
 
         image.ByteSize.Should().Be(3000);
     }
@@ -44,7 +43,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void IsStoredAsWebp()
     {
-        var image = ImageAsset.Create(TestData.Bytes(10), FullSize, TestData.Now);
+        var image = ImageAsset.Create(TestData.Bytes(10), FullSize, StorageBackend.Postgres, TestData.Now);
 
         image.ContentType.Should().Be("image/webp");
     }
@@ -52,7 +51,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void RecordsTheDimensionsAndTheCreationTime()
     {
-        var image = ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(640, 480), TestData.Now);
+        var image = ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(640, 480), StorageBackend.Postgres, TestData.Now);
 
         image.Width.Should().Be(640);
         image.Height.Should().Be(480);
@@ -62,9 +61,9 @@ public sealed class ImageAssetTests
     [Fact]
     public void GivesEachImageANewId()
     {
-        var first = ImageAsset.Create(TestData.Bytes(10), FullSize, TestData.Now);
+        var first = ImageAsset.Create(TestData.Bytes(10), FullSize, StorageBackend.Postgres, TestData.Now);
 
-        var second = ImageAsset.Create(TestData.Bytes(10), FullSize, TestData.Now);
+        var second = ImageAsset.Create(TestData.Bytes(10), FullSize, StorageBackend.Postgres, TestData.Now);
 
         first.Id.Value.Should().NotBe(Guid.Empty);
         second.Id.Should().NotBe(first.Id);
@@ -73,7 +72,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void StartsWithoutThumbnails()
     {
-        var image = ImageAsset.Create(TestData.Bytes(10), FullSize, TestData.Now);
+        var image = ImageAsset.Create(TestData.Bytes(10), FullSize, StorageBackend.Postgres, TestData.Now);
 
         image.Thumbnails.Should().BeEmpty();
     }
@@ -81,7 +80,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void RefusesEmptyBytes()
     {
-        var creating = () => ImageAsset.Create([], FullSize, TestData.Now);
+        var creating = () => ImageAsset.Create([], FullSize, StorageBackend.Postgres, TestData.Now);
 
         creating.Should().Throw<DomainException>().WithMessage("*empty*");
     }
@@ -89,7 +88,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void AcceptsExactlyTheMaximumBytes()
     {
-        var image = ImageAsset.Create(TestData.Bytes(ImageLimits.MaxBytes), FullSize, TestData.Now);
+        var image = ImageAsset.Create(TestData.Bytes(ImageLimits.MaxBytes), FullSize, StorageBackend.Postgres, TestData.Now);
 
         image.ByteSize.Should().Be(ImageLimits.MaxBytes);
     }
@@ -99,7 +98,7 @@ public sealed class ImageAssetTests
     {
         var bytes = TestData.Bytes(ImageLimits.MaxBytes + 1);
 
-        var creating = () => ImageAsset.Create(bytes, FullSize, TestData.Now);
+        var creating = () => ImageAsset.Create(bytes, FullSize, StorageBackend.Postgres, TestData.Now);
 
         creating.Should().Throw<DomainException>().WithMessage($"*limit is {ImageLimits.MaxBytes}*");
     }
@@ -110,7 +109,7 @@ public sealed class ImageAssetTests
     [InlineData(2048, 2048)]
     public void RefusesASideLongerThan1024Pixels(int width, int height)
     {
-        var creating = () => ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(width, height), TestData.Now);
+        var creating = () => ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(width, height), StorageBackend.Postgres, TestData.Now);
 
         creating.Should().Throw<DomainException>().WithMessage("*at most 1024 px*");
     }
@@ -118,7 +117,7 @@ public sealed class ImageAssetTests
     [Fact]
     public void AcceptsBothSidesAt1024Pixels()
     {
-        var image = ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(1024, 1024), TestData.Now);
+        var image = ImageAsset.Create(TestData.Bytes(10), new ImageMetadata(1024, 1024), StorageBackend.Postgres, TestData.Now);
 
         image.Width.Should().Be(ImageLimits.MaxDimension);
         image.Height.Should().Be(ImageLimits.MaxDimension);

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using AbParts.Domain.Common;
 using AbParts.Domain.Images;
+using AbParts.Domain.Media;
 
 namespace AbParts.Domain.UnitTests;
 
 public sealed class ImageThumbnailTests
 {
     private static ImageAsset NewImage() =>
-        ImageAsset.Create(TestData.Bytes(4096), new ImageMetadata(1024, 768), TestData.Now);
+        ImageAsset.Create(TestData.Bytes(4096), new ImageMetadata(1024, 768), StorageBackend.Postgres, TestData.Now);
 
     [Theory]
     [InlineData(100)]
@@ -24,7 +25,8 @@ public sealed class ImageThumbnailTests
         thumbnail.Size.Should().Be(size);
         thumbnail.Width.Should().Be(size);
         thumbnail.Height.Should().Be(size * 3 / 4);
-        thumbnail.Data.Should().Equal(bytes);
+        thumbnail.Location.Should().Be(StorageLocation.Create(StorageBackend.Postgres, $"images/{image.Id.Value:N}-{size}.webp"));
+        image.StoredObjects.Should().Contain(thumbnail.Location);
         thumbnail.ImageId.Should().Be(image.Id);
     }
 

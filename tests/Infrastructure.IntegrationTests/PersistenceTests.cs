@@ -4,6 +4,7 @@ using AbParts.Application.Organizations;
 using AbParts.Application.Parts;
 using AbParts.Application.Users;
 using AbParts.Domain.Images;
+using AbParts.Domain.Media;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
@@ -58,23 +59,21 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ImageRoundTripsItsBytesAndThumbnailsButLoadsBytesOnlyWhenAskedTo()
+    public async Task ImageMetadataRoundTripsWithItsThumbnailsAndStorageLocations()
     {
         var bytes = RandomBytes(2048);
-        var image = ImageAsset.Create(bytes, new ImageMetadata(1024, 768), Now);
+        var image = ImageAsset.Create(bytes, new ImageMetadata(1024, 768), StorageBackend.Postgres, Now);
         image.AddThumbnail(100, RandomBytes(300), new ImageMetadata(100, 75));
         await SaveAsync(image);
 
         await using var scope = fixture.Services.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AbPartsDbContext>();
-        var metadataOnly = await db.Images.AsNoTracking().SingleAsync(i => i.Id == image.Id);
-        var withBytes = await db.Images.AsNoTracking().Include(i => i.Content).Include(i => i.Thumbnails)
-            .SingleAsync(i => i.Id == image.Id);
+        var loaded = await db.Images.AsNoTracking().Include(i => i.Thumbnails).SingleAsync(i => i.Id == image.Id);
 
-        metadataOnly.Content.Should().BeNull();
-        metadataOnly.Sha256.Should().Be(ContentHash.Of(bytes));
-        withBytes.Content!.Data.Should().Equal(bytes);
-        withBytes.Thumbnails.Should().ContainSingle().Which.Size.Should().Be(100);
+        loaded.Sha256.Should().Be(ContentHash.Of(bytes));
+        loaded.Location.Should().Be(image.Location);
+        loaded.Thumbnail(100)!.Location.Should().Be(image.Thumbnail(100)!.Location);
+        loaded.StoredObjects.Should().HaveCount(2);
     }
 
     [Fact]
@@ -164,7 +163,8 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         }
     }
 
-    private static ImageAsset NewImage() => ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), Now);
+    private static ImageAsset NewImage() =>
+        ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), StorageBackend.Postgres, Now);
 
     private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
 

@@ -43,7 +43,7 @@ public sealed class SchemaTests
         var snapshot = await SchemaSnapshot.ReadAsync(database);
 
         snapshot.Tables.Should().BeEquivalentTo(
-            "image_contents", "image_thumbnails", "images", "organizations", "part_images", "parts", "users");
+            "image_thumbnails", "images", "media_blobs", "organizations", "part_images", "parts", "users");
         snapshot.Columns.Should().Contain([
             "users.profile_photo_url text NULL",
             "organizations.logo_url text NULL",
@@ -52,7 +52,7 @@ public sealed class SchemaTests
     }
 
     [Fact]
-    public async Task OnlyTheImageByteTablesHoldByteColumnsSoListingUsersOrganizationsAndPartsNeverReadsImageBytes()
+    public async Task OnlyTheMediaStoreTableHoldsBytesSoListingUsersOrganizationsAndPartsNeverReadsImageBytes()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var services = new InfrastructureServices(database.ConnectionString);
@@ -63,11 +63,11 @@ public sealed class SchemaTests
             WHERE table_schema = 'public' AND data_type = 'bytea' ORDER BY 1
             """);
 
-        byteColumns.Should().Equal("image_contents.data", "image_thumbnails.data");
+        byteColumns.Should().Equal("media_blobs.data");
     }
 
     [Fact]
-    public async Task WebpByteColumnsUseExternalStorageBecauseWebpIsAlreadyCompressed()
+    public async Task MediaBytesUseExternalStorageBecauseWebpIsAlreadyCompressed()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var services = new InfrastructureServices(database.ConnectionString);
@@ -76,10 +76,10 @@ public sealed class SchemaTests
         var storage = await database.RowsAsync("""
             SELECT c.relname || '.' || a.attname || ' ' || a.attstorage::text
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-            WHERE c.relname IN ('image_contents', 'image_thumbnails') AND a.attname = 'data' ORDER BY 1
+            WHERE c.relname = 'media_blobs' AND a.attname = 'data' ORDER BY 1
             """);
 
-        storage.Should().Equal("image_contents.data e", "image_thumbnails.data e");
+        storage.Should().Equal("media_blobs.data e");
     }
 
     [Fact]

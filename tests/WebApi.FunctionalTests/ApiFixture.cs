@@ -25,6 +25,8 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>64 bytes, so tests can also sign HS512 tokens with it.</summary>
     public const string SigningKey = "functional-tests-signing-key-0123456789-abcdefghijklmnopqrstuvwx";
 
+    public const string SignedUrlKey = "functional-tests-signed-url-key-0123456789-abcdefghijklmnopqrstu";
+
     public const string Issuer = "abparts-media";
     public const string Audience = "abparts";
 
@@ -44,6 +46,9 @@ public class ApiFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The service's own database, for checking what a request left behind.</summary>
+    public TestDatabase Database => _database!;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(create: false);
@@ -53,6 +58,7 @@ public class ApiFixture : IAsyncLifetime
             $"--ConnectionStrings:Default={_database.ConnectionString}",
             "--Database:ApplyMigrationsOnStartup=true",
             $"--Auth:Jwt:SigningKey={SigningKey}",
+            $"--Auth:SignedUrls:Key={SignedUrlKey}",
             $"--ABPARTS_DATA_DIR={_dataDirectory}",
             "--Logging:LogLevel:Default=Warning",
             $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",

@@ -1,4 +1,5 @@
 using AbParts.Domain.Common;
+using AbParts.Domain.Media;
 
 namespace AbParts.Domain.Images;
 
@@ -10,8 +11,8 @@ public readonly record struct ImageAssetId(Guid Value)
 }
 
 /// <summary>
-/// A compressed image kept in PostgreSQL with its thumbnails. Its metadata lives apart from its bytes
-/// (<see cref="ImageContent"/>), so reading metadata never reads the image.
+/// A compressed WebP image and its thumbnails. The aggregate holds metadata and where the bytes are;
+/// the bytes themselves sit in a media store (PostgreSQL for images), so reading metadata never reads them.
 /// </summary>
 public sealed class ImageAsset : IAggregateRoot
 {
@@ -19,16 +20,17 @@ public sealed class ImageAsset : IAggregateRoot
 
     private ImageAsset() { } // EF Core
 
-    private ImageAsset(ImageAssetId id, ImageMetadata metadata, byte[] bytes, DateTimeOffset createdAt)
+    private ImageAsset(ImageAssetId id, ImageMetadata metadata, int byteSize, ContentHash sha256,
+        StorageLocation location, DateTimeOffset createdAt)
     {
         Id = id;
         ContentType = ImageLimits.StoredContentType;
         Width = metadata.Width;
         Height = metadata.Height;
-        ByteSize = bytes.Length;
-        Sha256 = ContentHash.Of(bytes);
+        ByteSize = byteSize;
+        Sha256 = sha256;
+        Location = location;
         CreatedAt = createdAt;
-        Content = new ImageContent(id, bytes);
     }
 
     public ImageAssetId Id { get; private set; }
@@ -43,25 +45,28 @@ public sealed class ImageAsset : IAggregateRoot
 
     public ContentHash Sha256 { get; private set; } = null!;
 
-    public DateTimeOffset CreatedAt { get; private set; }
+    public StorageLocation Location { get; private set; } = null!;
 
-    /// <summary>The bytes; loaded only when the image itself is served, otherwise <c>null</c>.</summary>
-    public ImageContent? Content { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
 
     public IReadOnlyCollection<ImageThumbnail> Thumbnails => _thumbnails.AsReadOnly();
 
-    /// <summary>Stores an encoded WebP image of the given pixel size.</summary>
-    public static ImageAsset Create(byte[] webp, ImageMetadata metadata, DateTimeOffset now)
+    /// <summary>Every stored object of this image: what must go when the image goes.</summary>
+    public IEnumerable<StorageLocation> StoredObjects => _thumbnails.Select(t => t.Location).Prepend(Location);
+
+    /// <summary>Describes an encoded WebP image that will be kept in <paramref name="backend"/>.</summary>
+    public static ImageAsset Create(ReadOnlySpan<byte> webp, ImageMetadata metadata, StorageBackend backend,
+        DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(webp);
         Check(webp, metadata, ImageLimits.MaxDimension, "image");
-        return new ImageAsset(ImageAssetId.New(), metadata, webp, now);
+        var id = ImageAssetId.New();
+        return new ImageAsset(id, metadata, webp.Length, ContentHash.Of(webp),
+            StorageLocation.Create(backend, $"images/{id.Value:N}.webp"), now);
     }
 
-    /// <summary>Adds the thumbnail whose longest side is at most <paramref name="size"/> pixels.</summary>
-    public void AddThumbnail(int size, byte[] webp, ImageMetadata metadata)
+    /// <summary>Adds the thumbnail whose longest side is at most <paramref name="size"/> pixels, kept beside the image.</summary>
+    public ImageThumbnail AddThumbnail(int size, ReadOnlySpan<byte> webp, ImageMetadata metadata)
     {
-        ArgumentNullException.ThrowIfNull(webp);
         if (!ImageLimits.ThumbnailSizes.Contains(size))
         {
             throw new DomainException(
@@ -74,12 +79,18 @@ public sealed class ImageAsset : IAggregateRoot
         }
 
         Check(webp, metadata, size, $"{size} px thumbnail");
-        _thumbnails.Add(new ImageThumbnail(Id, size, metadata.Width, metadata.Height, webp));
+        var location = StorageLocation.Create(Location.Backend, $"images/{Id.Value:N}-{size}.webp");
+        var thumbnail = new ImageThumbnail(Id, size, metadata, webp.Length, ContentHash.Of(webp), location);
+        _thumbnails.Add(thumbnail);
+        return thumbnail;
     }
 
-    private static void Check(byte[] bytes, ImageMetadata metadata, int maxDimension, string what)
+    /// <summary>The thumbnail of <paramref name="size"/> px, or <c>null</c> if none was made.</summary>
+    public ImageThumbnail? Thumbnail(int size) => _thumbnails.FirstOrDefault(t => t.Size == size);
+
+    private static void Check(ReadOnlySpan<byte> bytes, ImageMetadata metadata, int maxDimension, string what)
     {
-        if (bytes.Length == 0)
+        if (bytes.IsEmpty)
         {
             throw new DomainException($"The {what} is empty.");
         }
@@ -117,38 +128,21 @@ public readonly record struct ImageMetadata
     public int Height { get; }
 }
 
-/// <summary>The encoded bytes of an <see cref="ImageAsset"/>, in a table of their own.</summary>
-public sealed class ImageContent
-{
-    private ImageContent() { } // EF Core
-
-    internal ImageContent(ImageAssetId imageId, byte[] data)
-    {
-        ImageId = imageId;
-        Data = data;
-    }
-
-    public ImageAssetId ImageId { get; private set; }
-
-#pragma warning disable CA1819 // the bytes are the value; copying them on every read would defeat the purpose
-    public byte[] Data { get; private set; } = [];
-#pragma warning restore CA1819
-}
-
 /// <summary>A smaller rendition of an <see cref="ImageAsset"/>, made at upload.</summary>
 public sealed class ImageThumbnail
 {
     private ImageThumbnail() { } // EF Core
 
-    internal ImageThumbnail(ImageAssetId imageId, int size, int width, int height, byte[] data)
+    internal ImageThumbnail(ImageAssetId imageId, int size, ImageMetadata metadata, int byteSize, ContentHash sha256,
+        StorageLocation location)
     {
         ImageId = imageId;
         Size = size;
-        Width = width;
-        Height = height;
-        ByteSize = data.Length;
-        Sha256 = ContentHash.Of(data);
-        Data = data;
+        Width = metadata.Width;
+        Height = metadata.Height;
+        ByteSize = byteSize;
+        Sha256 = sha256;
+        Location = location;
     }
 
     public ImageAssetId ImageId { get; private set; }
@@ -164,7 +158,5 @@ public sealed class ImageThumbnail
 
     public ContentHash Sha256 { get; private set; } = null!;
 
-#pragma warning disable CA1819 // see ImageContent.Data
-    public byte[] Data { get; private set; } = [];
-#pragma warning restore CA1819
+    public StorageLocation Location { get; private set; } = null!;
 }

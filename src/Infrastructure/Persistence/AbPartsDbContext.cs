@@ -41,6 +41,18 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
         }
     }
 
+    async Task<IUnitOfWorkTransaction?> IUnitOfWork.BeginTransactionAsync(CancellationToken cancellationToken) =>
+        Database.CurrentTransaction is not null
+            ? null
+            : new Transaction(await Database.BeginTransactionAsync(cancellationToken));
+
+    private sealed class Transaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction inner) : IUnitOfWorkTransaction
+    {
+        public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync(); // rolls back unless committed
+    }
+
     private static string ConflictMessage(string? constraint) => constraint switch
     {
         "ix_users_username" => "The username is taken.",

@@ -36,4 +36,7 @@ public static class Policies
 {
     public const string SuperAdmin = "super_admin";
     public const string Admin = "admin";
+
+    /// <summary>Reading media: a bearer token or a signed URL.</summary>
+    public const string MediaReader = "media_reader";
 }

@@ -110,6 +110,11 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Response.HasStarted)
+        {
+            return; // another scheme of the route's policy has answered already
+        }
+
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         Response.Headers.WWWAuthenticate = failure is null
             ? $"{SchemeName} realm=\"abparts\""

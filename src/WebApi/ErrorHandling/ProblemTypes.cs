@@ -15,6 +15,7 @@ public static class ProblemTypes
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string BusinessRule = Prefix + "business-rule";
+    public const string InvalidMedia = Prefix + "invalid-media";
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
     public const string Unavailable = Prefix + "unavailable";

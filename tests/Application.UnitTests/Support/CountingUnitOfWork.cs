@@ -12,4 +12,8 @@ public sealed class CountingUnitOfWork : IUnitOfWork
         SaveCount++;
         return Task.CompletedTask;
     }
+
+    /// <summary>Handlers never open transactions themselves (the pipeline does), so none is offered.</summary>
+    public Task<IUnitOfWorkTransaction?> BeginTransactionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IUnitOfWorkTransaction?>(null);
 }

@@ -1,3 +1,6 @@
+using AbParts.Domain.Images;
+using AbParts.Domain.Parts;
+
 namespace AbParts.Application.Common.Abstractions;
 
 /// <summary>
@@ -37,14 +40,14 @@ public sealed class ImageOptions
 {
     public const string SectionName = "Images";
 
-    public int MaxBytes { get; set; } = Domain.Images.ImageLimits.MaxBytes;
+    public int MaxBytes { get; set; } = ImageLimits.MaxBytes;
 
-    public int MaxDimension { get; set; } = Domain.Images.ImageLimits.MaxDimension;
+    public int MaxDimension { get; set; } = ImageLimits.MaxDimension;
 
 #pragma warning disable CA2227 // configuration binding replaces the collection
     public List<int> QualityLadder { get; set; } = [85, 75, 60, 50, 40];
 
-    public List<int> ThumbnailSizes { get; set; } = [.. Domain.Images.ImageLimits.ThumbnailSizes];
+    public List<int> ThumbnailSizes { get; set; } = [.. ImageLimits.ThumbnailSizes];
 #pragma warning restore CA2227
 
     /// <summary>Largest upload accepted, before any decoding (20 MB).</summary>
@@ -55,4 +58,17 @@ public sealed class ImageOptions
 
     /// <summary>Most images in one part's gallery.</summary>
     public int MaxImagesPerPart { get; set; } = 10;
+
+    public const string LimitsRule =
+        "Images: settings may only tighten the built-in limits (MaxBytes <= 512000, MaxDimension <= 1024, " +
+        "qualities 1-100 in a non-empty ladder, thumbnail sizes among 100/200/300, positive input limits, MaxImagesPerPart <= 50).";
+
+    /// <summary>Configuration may tighten the domain's limits, never loosen them.</summary>
+    public bool IsWithinBuiltInLimits() =>
+        MaxBytes is > 0 and <= ImageLimits.MaxBytes
+        && MaxDimension is > 0 and <= ImageLimits.MaxDimension
+        && QualityLadder.Count > 0 && QualityLadder.All(q => q is >= 1 and <= 100)
+        && ThumbnailSizes.All(ImageLimits.ThumbnailSizes.Contains)
+        && MaxInputBytes > 0 && MaxInputPixels > 0
+        && MaxImagesPerPart is > 0 and <= Part.MaxImagesCeiling;
 }

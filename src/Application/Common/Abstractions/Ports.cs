@@ -25,6 +25,17 @@ public interface IUnitOfWork
 {
     /// <summary>Saves; a unique-key violation surfaces as <see cref="Exceptions.ConflictException"/>.</summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a database transaction that also covers the PostgreSQL media store; <c>null</c> when one is
+    /// already open (the outer owner commits). Disposing without committing rolls back.
+    /// </summary>
+    Task<IUnitOfWorkTransaction?> BeginTransactionAsync(CancellationToken cancellationToken);
+}
+
+public interface IUnitOfWorkTransaction : IAsyncDisposable
+{
+    Task CommitAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Hashes and checks passwords (the adapter uses ASP.NET Core's PasswordHasher).</summary>

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AbParts.Infrastructure.Persistence.Migrations;
 
 /// <summary>
-/// Organizations, users, parts and PostgreSQL-held images. Written by hand (ADR 0003): the EF design
+/// Organizations, users, parts, image metadata and the PostgreSQL media store. Written by hand (ADR 0003): the EF design
 /// package does not restore here. <c>SchemaTests</c> proves the result equals the model's schema.
 /// </summary>
 [DbContext(typeof(AbPartsDbContext))]
@@ -13,6 +13,27 @@ public sealed class InitialSchema : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
+        migrationBuilder.CreateTable(
+            name: "media_blobs",
+            columns: table => new
+            {
+                key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                content_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                byte_size = table.Column<long>(type: "bigint", nullable: false),
+                sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                data = table.Column<byte[]>(type: "bytea", nullable: false),
+                created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_media_blobs", x => x.key);
+                table.CheckConstraint("ck_media_blobs_byte_size", "byte_size = length(data)");
+            });
+
+        // WebP is already compressed: keep PostgreSQL from trying again and store it out of line, where
+        // substring() reads only the chunks a range needs.
+        migrationBuilder.Sql("ALTER TABLE media_blobs ALTER COLUMN data SET STORAGE EXTERNAL;");
+
         migrationBuilder.CreateTable(
             name: "images",
             columns: table => new
@@ -23,6 +44,8 @@ public sealed class InitialSchema : Migration
                 height = table.Column<int>(type: "integer", nullable: false),
                 byte_size = table.Column<long>(type: "bigint", nullable: false),
                 sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                storage_backend = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                storage_key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                 created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
             },
             constraints: table =>
@@ -30,20 +53,7 @@ public sealed class InitialSchema : Migration
                 table.PrimaryKey("pk_images", x => x.id);
                 table.CheckConstraint("ck_images_byte_size", "byte_size > 0 AND byte_size <= 512000");
                 table.CheckConstraint("ck_images_dimensions", "width > 0 AND height > 0");
-            });
-
-        migrationBuilder.CreateTable(
-            name: "image_contents",
-            columns: table => new
-            {
-                image_id = table.Column<Guid>(type: "uuid", nullable: false),
-                data = table.Column<byte[]>(type: "bytea", nullable: false),
-            },
-            constraints: table =>
-            {
-                table.PrimaryKey("pk_image_contents", x => x.image_id);
-                table.ForeignKey("fk_image_contents_images_image_id", x => x.image_id, "images", "id",
-                    onDelete: ReferentialAction.Cascade);
+                table.CheckConstraint("ck_images_storage_backend", "storage_backend IN ('postgres', 'local', 's3')");
             });
 
         migrationBuilder.CreateTable(
@@ -56,20 +66,18 @@ public sealed class InitialSchema : Migration
                 height = table.Column<int>(type: "integer", nullable: false),
                 byte_size = table.Column<long>(type: "bigint", nullable: false),
                 sha256 = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
-                data = table.Column<byte[]>(type: "bytea", nullable: false),
+                storage_backend = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                storage_key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
             },
             constraints: table =>
             {
                 table.PrimaryKey("pk_image_thumbnails", x => new { x.image_id, x.size });
                 table.CheckConstraint("ck_image_thumbnails_size",
                     "size IN (100, 200, 300) AND width > 0 AND height > 0 AND width <= size AND height <= size");
+                table.CheckConstraint("ck_image_thumbnails_storage_backend", "storage_backend IN ('postgres', 'local', 's3')");
                 table.ForeignKey("fk_image_thumbnails_images_image_id", x => x.image_id, "images", "id",
                     onDelete: ReferentialAction.Cascade);
             });
-
-        // WebP is already compressed: keep PostgreSQL from trying again, and store it out of line.
-        migrationBuilder.Sql("ALTER TABLE image_contents ALTER COLUMN data SET STORAGE EXTERNAL;");
-        migrationBuilder.Sql("ALTER TABLE image_thumbnails ALTER COLUMN data SET STORAGE EXTERNAL;");
 
         migrationBuilder.CreateTable(
             name: "organizations",
@@ -159,7 +167,7 @@ public sealed class InitialSchema : Migration
         migrationBuilder.DropTable("users");
         migrationBuilder.DropTable("organizations");
         migrationBuilder.DropTable("image_thumbnails");
-        migrationBuilder.DropTable("image_contents");
         migrationBuilder.DropTable("images");
+        migrationBuilder.DropTable("media_blobs");
     }
 }

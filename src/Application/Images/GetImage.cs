@@ -1,0 +1,94 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Organizations;
+using AbParts.Application.Users;
+using AbParts.Domain.Images;
+using AbParts.Domain.Media;
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Parts;
+using AbParts.Domain.Users;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.Options;
+
+namespace AbParts.Application.Images;
+
+/// <summary>Which image is asked for.</summary>
+public abstract record ImageTarget
+{
+    public sealed record UserProfile(Guid UserId) : ImageTarget;
+
+    public sealed record OrganizationLogo(Guid OrganizationId) : ImageTarget;
+
+    public sealed record PartImage(Guid PartId, int Index) : ImageTarget;
+}
+
+/// <param name="Size">A thumbnail size, or <c>null</c> for the full image.</param>
+/// <param name="KnownVersions">Entity tags the client already holds (If-None-Match, without quotes); <c>*</c> matches any.</param>
+public sealed record GetImageQuery(ImageTarget Target, int? Size, IReadOnlyCollection<string> KnownVersions)
+    : IRequest<ImageReply>;
+
+/// <summary>The rendition's facts and, unless the client already holds this version, its bytes.</summary>
+/// <param name="Version">The SHA-256 of the bytes: the strong entity tag and the URL version.</param>
+public sealed record ImageReply(string Version, string ContentType, long Length, DateTimeOffset LastModified,
+    bool IsThumbnail, MediaContent? Content)
+{
+    public bool NotModified => Content is null;
+}
+
+public sealed class GetImageValidator : AbstractValidator<GetImageQuery>
+{
+    public GetImageValidator(IOptions<ImageOptions> options)
+    {
+        RuleFor(q => q.Size).Must(s => s is null || options.Value.ThumbnailSizes.Contains(s.Value))
+            .WithMessage($"'size' must be one of {string.Join(", ", options.Value.ThumbnailSizes)}, or absent for the full image.");
+        RuleFor(q => ((ImageTarget.PartImage)q.Target).Index).GreaterThanOrEqualTo(0).OverridePropertyName("index")
+            .When(q => q.Target is ImageTarget.PartImage);
+    }
+}
+
+public sealed class GetImageHandler(IRepository<User> users, IRepository<Organization> organizations,
+    IRepository<Part> parts, IRepository<ImageAsset> images, IMediaStores stores)
+    : IRequestHandler<GetImageQuery, ImageReply>
+{
+    public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken)
+    {
+        var id = await ResolveAsync(request.Target, cancellationToken);
+        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken)
+                    ?? throw new NotFoundException("The image was not found.");
+        var thumbnail = request.Size is { } size ? image.Thumbnail(size) : null;
+        var (location, version, length) = thumbnail is null
+            ? (image.Location, image.Sha256.Value, image.ByteSize)
+            : (thumbnail.Location, thumbnail.Sha256.Value, thumbnail.ByteSize);
+
+        if (request.KnownVersions.Contains(version) || request.KnownVersions.Contains("*"))
+        {
+            return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, null);
+        }
+
+        var content = await stores.Resolve(location.Backend).OpenAsync(location.Key, null, cancellationToken)
+                      ?? throw new InvalidOperationException($"The bytes of image {image.Id} are missing from {location}.");
+        return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, content);
+    }
+
+    private async Task<ImageAssetId> ResolveAsync(ImageTarget target, CancellationToken cancellationToken) => target switch
+    {
+        ImageTarget.UserProfile(var userId) =>
+            (await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(userId)), cancellationToken)
+             ?? throw NotFoundException.For("User", userId)).ProfilePhotoImageId
+            ?? throw new NotFoundException("The user has no profile photo."),
+        ImageTarget.OrganizationLogo(var organizationId) =>
+            (await organizations.FirstOrDefaultAsync(new OrganizationByIdSpec(new OrganizationId(organizationId)), cancellationToken)
+             ?? throw NotFoundException.For("Organization", organizationId)).LogoImageId
+            ?? throw new NotFoundException("The organization has no logo."),
+        ImageTarget.PartImage(var partId, var index) => PartImageAt(
+            await PartImageRules.PartAsync(parts, partId, cancellationToken), index),
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target."),
+    };
+
+    private static ImageAssetId PartImageAt(Part part, int index)
+    {
+        PartImageRules.EnsureIndex(part, index);
+        return part.ImageAt(index);
+    }
+}

@@ -1,0 +1,108 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Domain.Images;
+using Microsoft.Extensions.Options;
+
+namespace AbParts.Application.Images;
+
+/// <summary>An uploaded file as the HTTP layer hands it over; the name is informational only.</summary>
+public sealed record UploadedFile(string FileName, long Length, Stream Content);
+
+/// <summary>What an upload answers: the stored rendition's facts. The HTTP layer adds the served URL.</summary>
+public sealed record StoredImageDto(Guid ImageId, int Width, int Height, long Size, string ContentType, string Sha256);
+
+/// <summary>
+/// The steps every image upload and removal shares: read the upload within the limit, process it,
+/// store the image and its thumbnails where the storage policy says, and remove an image's bytes.
+/// </summary>
+public sealed class ImageStorage(IImageProcessor processor, IMediaStores stores, StoragePolicy policy,
+    IRepository<ImageAsset> images, IOptions<ImageOptions> options, IClock clock)
+{
+    public async Task<ImageAsset> StoreAsync(UploadedFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var settings = options.Value;
+        var input = await ReadAsync(file, settings.MaxInputBytes, cancellationToken);
+        var processed = await processor.ProcessAsync(input, settings, cancellationToken);
+
+        var backend = policy.Choose(MediaKind.Image, processed.Image.Bytes.Length);
+        var image = ImageAsset.Create(processed.Image.Bytes, new ImageMetadata(processed.Image.Width, processed.Image.Height),
+            backend, clock.UtcNow);
+        var store = stores.Resolve(backend);
+        await SaveAsync(store, image.Location.Key, processed.Image.Bytes, cancellationToken);
+        foreach (var (size, thumbnail) in processed.Thumbnails.OrderBy(t => t.Key))
+        {
+            var added = image.AddThumbnail(size, thumbnail.Bytes, new ImageMetadata(thumbnail.Width, thumbnail.Height));
+            await SaveAsync(stores.Resolve(added.Location.Backend), added.Location.Key, thumbnail.Bytes, cancellationToken);
+        }
+
+        images.Add(image);
+        return image;
+    }
+
+    /// <summary>Removes the image with this id and all its stored bytes; nothing if it is already gone.</summary>
+    public async Task DeleteAsync(ImageAssetId id, CancellationToken cancellationToken)
+    {
+        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken);
+        if (image is null)
+        {
+            return;
+        }
+
+        foreach (var location in image.StoredObjects)
+        {
+            await stores.Resolve(location.Backend).DeleteAsync(location.Key, cancellationToken);
+        }
+
+        images.Remove(image);
+    }
+
+    public static StoredImageDto Describe(ImageAsset image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return new StoredImageDto(image.Id.Value, image.Width, image.Height, image.ByteSize, image.ContentType,
+            image.Sha256.Value);
+    }
+
+    private static async Task SaveAsync(IMediaStore store, string key, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await using var content = new MemoryStream(bytes, writable: false);
+        await store.SaveAsync(key, content, ImageLimits.StoredContentType, cancellationToken);
+    }
+
+    /// <summary>Reads the whole upload, refusing it as soon as it is known to exceed <paramref name="limit"/>.</summary>
+    private static async Task<byte[]> ReadAsync(UploadedFile file, long limit, CancellationToken cancellationToken)
+    {
+        if (file.Length > limit)
+        {
+            throw TooLarge(file.Length, limit);
+        }
+
+        using var buffer = new MemoryStream(file.Length > 0 ? (int)file.Length : 0);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await file.Content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(buffer.Length + read, limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static PayloadTooLargeException TooLarge(long size, long limit) =>
+        new($"The image is {size:N0} bytes or more; the limit is {limit:N0} bytes.");
+}
+
+public sealed class ImageByIdSpec : Common.Specifications.Specification<ImageAsset>
+{
+    public ImageByIdSpec(ImageAssetId id)
+    {
+        Where(i => i.Id == id);
+        Include(i => i.Thumbnails);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.InteropServices;
+
+namespace AbParts.Infrastructure.Imaging.Native;
+
+/// <summary>
+/// The libvips calls of the pipeline, each checked: a failure throws <see cref="VipsException"/> with
+/// libvips' error text, and every image returned is a <see cref="VipsImageHandle"/> the caller disposes.
+/// Buffers passed as <see cref="IntPtr"/> must stay pinned until every image made from them is disposed.
+/// </summary>
+internal static class VipsImage
+{
+    /// <summary>The class name of the loader libvips would pick for the buffer, e.g. <c>VipsForeignLoadJpegBuffer</c>; null when none would. Blocked loaders are named too.</summary>
+    public static string? FindLoader(IntPtr buffer, nuint length)
+    {
+        var name = VipsNative.ForeignFindLoadBuffer(buffer, length);
+        if (name == IntPtr.Zero)
+        {
+            VipsRuntime.DiscardError(); // "buffer is not in a known format": we say it better
+            return null;
+        }
+
+        return Marshal.PtrToStringUTF8(name);
+    }
+
+    /// <summary>Opens the image for sequential access: parses the header only, decodes no pixels.</summary>
+    public static VipsImageHandle OpenHeader(IntPtr buffer, nuint length) =>
+        Checked(VipsNative.ImageNewFromBuffer(buffer, length, string.Empty, "access", VipsNative.AccessSequential, IntPtr.Zero));
+
+    /// <summary>
+    /// The first page, shrunk on load so the longest side is at most <paramref name="maxDimension"/> (never
+    /// enlarged), upright by its EXIF orientation, converted to sRGB through its ICC profile (or libvips'
+    /// CMYK/sRGB fallbacks), truncation refused. Lazy: pixels are decoded by <see cref="ToMemory"/>.
+    /// </summary>
+    public static VipsImageHandle Thumbnail(IntPtr buffer, nuint length, int maxDimension)
+    {
+        var status = VipsNative.ThumbnailBuffer(buffer, length, out var output, maxDimension,
+            "size", VipsNative.SizeDown, "export_profile", "srgb", "fail_on", VipsNative.FailOnTruncated, IntPtr.Zero);
+        return Checked(status, output);
+    }
+
+    /// <summary>A further reduction of an upright, decoded image: longest side at most <paramref name="maxDimension"/>, never enlarged.</summary>
+    public static VipsImageHandle Shrink(VipsImageHandle image, int maxDimension)
+    {
+        var status = VipsNative.ThumbnailImage(image, out var output, maxDimension,
+            "size", VipsNative.SizeDown, "no_rotate", 1, IntPtr.Zero);
+        return Checked(status, output);
+    }
+
+    /// <summary>Converts to 8-bit sRGB (alpha kept): the safety net behind <see cref="Thumbnail"/>'s own export to sRGB.</summary>
+    public static VipsImageHandle ToSrgb8(VipsImageHandle image)
+    {
+        var srgb = Checked(VipsNative.Colourspace(image, out var converted, VipsNative.InterpretationSrgb, IntPtr.Zero), converted);
+        if (Format(srgb) == VipsNative.FormatUChar)
+        {
+            return srgb;
+        }
+
+        using (srgb)
+        {
+            // the cast holds its own reference to its input
+            return Checked(VipsNative.Cast(srgb, out var cast, VipsNative.FormatUChar, IntPtr.Zero), cast);
+        }
+    }
+
+    /// <summary>Runs the pipeline behind <paramref name="image"/> into memory; decoding errors surface here.</summary>
+    public static VipsImageHandle ToMemory(VipsImageHandle image) => Checked(VipsNative.ImageCopyMemory(image));
+
+    /// <summary>Encodes as lossy WebP at <paramref name="quality"/>. Metadata is removed afterwards by <see cref="WebpContainer.StripMetadata"/>.</summary>
+    public static byte[] EncodeWebp(VipsImageHandle image, int quality)
+    {
+        var suffix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $".webp[Q={quality},strip]");
+        var status = VipsNative.ImageWriteToBuffer(image, suffix, out var buffer, out var length, IntPtr.Zero);
+        try
+        {
+            if (status != 0 || buffer == IntPtr.Zero)
+            {
+                throw new VipsException(VipsRuntime.TakeError());
+            }
+
+            var bytes = new byte[checked((int)length)];
+            Marshal.Copy(buffer, bytes, 0, bytes.Length);
+            return bytes;
+        }
+        finally
+        {
+            if (buffer != IntPtr.Zero)
+            {
+                VipsNative.GFree(buffer);
+            }
+        }
+    }
+
+    public static int Width(VipsImageHandle image) => VipsNative.ImageGetWidth(image);
+
+    public static int Height(VipsImageHandle image) => VipsNative.ImageGetHeight(image);
+
+    public static int Bands(VipsImageHandle image) => VipsNative.ImageGetBands(image);
+
+    public static int Format(VipsImageHandle image) => VipsNative.ImageGetFormat(image);
+
+    public static int Interpretation(VipsImageHandle image) => VipsNative.ImageGetInterpretation(image);
+
+    public static int Pages(VipsImageHandle image) => VipsNative.ImageGetNPages(image);
+
+    /// <summary>A string metadata field, or null when the image has none.</summary>
+    public static string? GetString(VipsImageHandle image, string name)
+    {
+        if (VipsNative.ImageGetTypeof(image, name) == 0)
+        {
+            return null;
+        }
+
+        if (VipsNative.ImageGetString(image, name, out var value) != 0)
+        {
+            VipsRuntime.DiscardError();
+            return null;
+        }
+
+        return Marshal.PtrToStringUTF8(value);
+    }
+
+    private static VipsImageHandle Checked(int status, VipsImageHandle output)
+    {
+        if (status == 0 && !output.IsInvalid)
+        {
+            return output;
+        }
+
+        output.Dispose();
+        throw new VipsException(VipsRuntime.TakeError());
+    }
+
+    private static VipsImageHandle Checked(VipsImageHandle output) => Checked(0, output);
+}

@@ -1,0 +1,86 @@
+using AbParts.Application.Images;
+using AbParts.WebApi.Auth;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace AbParts.WebApi.Endpoints;
+
+/// <summary>
+/// Serving images (the seed's routes). Each takes <c>?size=100|200|300</c> for a thumbnail and, in URLs the
+/// API hands out, <c>v</c> (the content version) which makes the response cacheable as immutable.
+/// Readable with a bearer token or a signed URL.
+/// </summary>
+public static class ImagesEndpoints
+{
+    public static IEndpointRouteBuilder MapImagesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/images").WithTags("Images").RequireAuthorization(Policies.MediaReader);
+        group.MapMethods("/users/{id:guid}/profile", [HttpMethods.Get, HttpMethods.Head], GetProfilePhoto)
+            .WithName(nameof(GetProfilePhoto)).WithSummary("A user's profile photo (WebP)");
+        group.MapMethods("/organizations/{id:guid}/logo", [HttpMethods.Get, HttpMethods.Head], GetOrganizationLogo)
+            .WithName(nameof(GetOrganizationLogo)).WithSummary("An organization's logo (WebP)");
+        group.MapMethods("/parts/{id:guid}", [HttpMethods.Get, HttpMethods.Head], GetPartImageByQuery)
+            .WithName(nameof(GetPartImageByQuery)).WithSummary("A part's image at ?index= (default 0)");
+        group.MapMethods("/parts/{id:guid}/{index:int}", [HttpMethods.Get, HttpMethods.Head], GetPartImage)
+            .WithName(nameof(GetPartImage)).WithSummary("A part's image at an index (0 is the first)");
+        group.MapGet("/parts/{id:guid}/count", CountPartImages)
+            .WithName(nameof(CountPartImages)).WithSummary("How many images a part has");
+        group.ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
+        return app;
+    }
+
+    public static Task<IResult> GetProfilePhoto(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
+        CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.UserProfile(id), size, v, http, mediator, cancellationToken);
+
+    public static Task<IResult> GetOrganizationLogo(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
+        CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.OrganizationLogo(id), size, v, http, mediator, cancellationToken);
+
+    public static Task<IResult> GetPartImageByQuery(Guid id, int? index, int? size, string? v, HttpContext http,
+        IMediator mediator, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.PartImage(id, index ?? 0), size, v, http, mediator, cancellationToken);
+
+    public static Task<IResult> GetPartImage(Guid id, int index, int? size, string? v, HttpContext http,
+        IMediator mediator, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.PartImage(id, index), size, v, http, mediator, cancellationToken);
+
+    public static async Task<Ok<ImageCountResponse>> CountPartImages(Guid id, IMediator mediator,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ImageCountResponse(await mediator.Send(new CountPartImagesQuery(id), cancellationToken)));
+
+    /// <summary>The minimum length of the <c>v</c> parameter that pins a URL to one version (64 bits of the hash).</summary>
+    public const int VersionLength = 16;
+
+    private static async Task<IResult> ServeAsync(ImageTarget target, int? size, string? version, HttpContext http,
+        IMediator mediator, CancellationToken cancellationToken)
+    {
+        var known = EntityTags(http.Request.Headers.IfNoneMatch);
+        var reply = await mediator.Send(new GetImageQuery(target, size, known), cancellationToken);
+
+        var headers = http.Response.GetTypedHeaders();
+        headers.ETag = new EntityTagHeaderValue($"\"{reply.Version}\"");
+        headers.LastModified = reply.LastModified;
+        var pinned = version is { Length: >= VersionLength } && reply.Version.StartsWith(version, StringComparison.Ordinal);
+        http.Response.Headers.CacheControl =
+            $"private, max-age={(reply.IsThumbnail ? 86_400 : 3_600)}{(pinned ? ", immutable" : string.Empty)}";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+
+        if (reply.NotModified)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        http.Response.ContentLength = reply.Length;
+        return TypedResults.Stream(reply.Content!.Stream, reply.ContentType);
+    }
+
+    /// <summary>The opaque tags of an If-None-Match header (weak comparison, RFC 9110 §13.1.2).</summary>
+    private static string[] EntityTags(Microsoft.Extensions.Primitives.StringValues header) =>
+        EntityTagHeaderValue.TryParseList(header, out var tags)
+            ? tags.Select(t => t.Tag.Value == "*" ? "*" : t.Tag.Value!.Trim('"')).ToArray()
+            : [];
+}
+
+public sealed record ImageCountResponse(int Count);

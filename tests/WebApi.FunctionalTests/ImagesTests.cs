@@ -1,0 +1,380 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AbParts.Tests.Support;
+using AbParts.WebApi.Auth;
+using AbParts.WebApi.ErrorHandling;
+using Microsoft.Extensions.Options;
+
+namespace AbParts.WebApi.FunctionalTests;
+
+/// <summary>Uploading and serving images end to end: real photographs through libvips into PostgreSQL and back.</summary>
+[Collection(ApiTestGroup.Name)]
+public sealed class ImagesTests(ApiFixture api)
+{
+    [Fact]
+    public async Task ProfilePhotoIsCompressedToWebpWithinTheLimitsAndServedWithItsVersionedSignedUrl()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+
+        var upload = await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.LargeJpeg, "photo.jpg");
+        var url = upload.GetProperty("url").GetString()!;
+        using var anonymous = api.Anonymous();
+        using var served = await anonymous.GetAsync(url);
+        var bytes = await served.Content.ReadAsByteArrayAsync();
+
+        upload.GetProperty("content_type").GetString().Should().Be("image/webp");
+        upload.GetProperty("width").GetInt32().Should().Be(1024);
+        upload.GetProperty("height").GetInt32().Should().Be(576);
+        upload.GetProperty("size").GetInt64().Should().BeInRange(1, 512_000);
+        url.Should().StartWith($"/images/users/{userId}/profile?v=").And.Contain("&exp=").And.Contain("&sig=");
+        served.StatusCode.Should().Be(HttpStatusCode.OK);
+        served.Content.Headers.ContentType!.MediaType.Should().Be("image/webp");
+        served.Content.Headers.ContentLength.Should().Be(upload.GetProperty("size").GetInt64());
+        served.Headers.CacheControl!.ToString().Should().Contain("max-age=3600").And.Contain("immutable");
+        SampleImages.WebpSize(bytes).Should().Be((1024, 576, false));
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ServedImagesCarryAStrongETagAndAnswer304ToIfNoneMatch()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "photo.jpg");
+
+        using var first = await client.GetAsync($"/images/users/{userId}/profile");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/images/users/{userId}/profile");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var second = await client.SendAsync(request);
+
+        first.Headers.ETag!.IsWeak.Should().BeFalse();
+        first.Headers.ETag.Tag.Should().MatchRegex("^\"[0-9a-f]{64}\"$");
+        first.Headers.CacheControl!.ToString().Should().Contain("max-age=3600").And.NotContain("immutable");
+        second.StatusCode.Should().Be(HttpStatusCode.NotModified);
+        (await second.Content.ReadAsByteArrayAsync()).Should().BeEmpty();
+        second.Headers.ETag.Should().Be(first.Headers.ETag);
+        client.Dispose();
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(200)]
+    [InlineData(300)]
+    public async Task ThumbnailsAreServedAtTheirSizeAndCachedForADay(int size)
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.PortraitPng, "portrait.png");
+
+        using var response = await client.GetAsync($"/images/users/{userId}/profile?size={size}");
+        var (width, height, _) = SampleImages.WebpSize(await response.Content.ReadAsByteArrayAsync());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.CacheControl!.MaxAge.Should().Be(TimeSpan.FromDays(1));
+        Math.Max(width, height).Should().Be(size);
+        height.Should().BeGreaterThan(width, "the portrait stays portrait");
+        client.Dispose();
+    }
+
+    [Theory]
+    [InlineData("150")]
+    [InlineData("0")]
+    [InlineData("1024")]
+    public async Task AnyOtherThumbnailSizeIs400(string size)
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.PortraitPng, "portrait.png");
+
+        using var response = await client.GetAsync($"/images/users/{userId}/profile?size={size}");
+
+        await response.ShouldBeProblemAsync(400, ProblemTypes.Validation);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ReplacingAPhotoRemovesTheOldBytes()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        var first = await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        var blobsAfterFirst = await BlobCountAsync();
+
+        var second = await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.PortraitPng, "b.png");
+        using var current = await client.GetAsync($"/images/users/{userId}/profile");
+
+        (await BlobCountAsync()).Should().Be(blobsAfterFirst, "the new image and thumbnails replace the old ones");
+        second.GetProperty("url").GetString().Should().NotBe(first.GetProperty("url").GetString());
+        SampleImages.WebpSize(await current.Content.ReadAsByteArrayAsync()).Height.Should().Be(1024);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task DeletingThePhotoRemovesItsRowsAndBytes()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        var blobsBefore = await BlobCountAsync();
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+
+        using var deleted = await client.DeleteAsync("/uploads/users/profile-photo");
+        using var served = await client.GetAsync($"/images/users/{userId}/profile");
+        using var again = await client.DeleteAsync("/uploads/users/profile-photo");
+
+        deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await served.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        await again.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        (await BlobCountAsync()).Should().Be(blobsBefore);
+        client.Dispose();
+    }
+
+    public static TheoryData<string, string, int> HostileUploads() => new()
+    {
+        { "zero bytes", "empty", 415 },
+        { "text renamed .jpg", "text", 415 },
+        { "SVG", "svg", 415 },
+        { "BMP", "bmp", 415 },
+        { "truncated JPEG", "truncated", 422 },
+        { "PNG declaring 30000x30000", "huge-png", 422 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileUploads))]
+    public async Task HostileUploadsGetAClearProblemAndChangeNothing(string what, string kind, int status)
+    {
+        var (client, _, _) = await api.UserAsync("user");
+        var before = await RowCountsAsync();
+        var bytes = kind switch
+        {
+            "empty" => [],
+            "text" => SampleImages.Text,
+            "svg" => SampleImages.Svg,
+            "bmp" => SampleImages.Bmp,
+            "truncated" => SampleImages.TruncatedJpeg,
+            "huge-png" => SampleImages.PngDeclaring(30_000, 30_000),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        using var response = await PostFileAsync(client, "/uploads/users/profile-photo", bytes, "photo.jpg");
+
+        var problem = await response.ShouldBeProblemAsync(status, status == 415 ? ProblemTypes.UnsupportedMediaType : ProblemTypes.InvalidMedia);
+        problem.GetProperty("detail").GetString().Should().NotBeNullOrWhiteSpace(what);
+        (await RowCountsAsync()).Should().Be(before, $"a refused {what} leaves the database as it was");
+        using var live = await api.Anonymous().GetAsync("/health/live");
+        live.StatusCode.Should().Be(HttpStatusCode.OK, "the process survived");
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task AnUploadOverTheInputLimitIs413()
+    {
+        var (client, _, _) = await api.UserAsync("user");
+        var before = await RowCountsAsync();
+
+        using var response = await PostFileAsync(client, "/uploads/users/profile-photo", new byte[21 * 1024 * 1024], "big.jpg");
+
+        await response.ShouldBeProblemAsync(413, ProblemTypes.PayloadTooLarge);
+        (await RowCountsAsync()).Should().Be(before);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task AMissingFileFieldIs400()
+    {
+        var (client, _, _) = await api.UserAsync("user");
+        using var form = new MultipartFormDataContent { { new StringContent("x"), "not_file" } };
+
+        using var response = await client.PostAsync("/uploads/users/profile-photo", form);
+
+        ((int)response.StatusCode).Should().Be(400);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ReadingNeedsATokenOrASignedUrl()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        using var anonymous = api.Anonymous();
+
+        using var response = await anonymous.GetAsync($"/images/users/{userId}/profile");
+
+        await response.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ASignedUrlCannotBeAlteredToReachAnotherImageOrSize()
+    {
+        var (alice, _, _) = await api.UserAsync("user");
+        var (bob, _, bobId) = await api.UserAsync("user");
+        var url = (await UploadAsync(alice, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg")).GetProperty("url").GetString()!;
+        await UploadAsync(bob, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "b.jpg");
+        using var anonymous = api.Anonymous();
+        var userPart = url.Split('/')[3];
+
+        using var otherUser = await anonymous.GetAsync(url.Replace(userPart, bobId.ToString(), StringComparison.Ordinal));
+        using var otherSize = await anonymous.GetAsync(url + "&size=100");
+        using var longer = await anonymous.GetAsync(url.Replace("&exp=", "&exp=9", StringComparison.Ordinal));
+
+        await otherUser.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        await otherSize.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        await longer.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        alice.Dispose();
+        bob.Dispose();
+    }
+
+    [Fact]
+    public async Task AnExpiredSignedUrlIsRefused()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        var signer = new UrlSigner(Options.Create(new SignedUrlOptions { Key = ApiFixture.SignedUrlKey, Lifetime = TimeSpan.FromMinutes(5) }),
+            new ShiftedTime(TimeSpan.FromHours(-1)));
+        using var anonymous = api.Anonymous();
+
+        using var response = await anonymous.GetAsync(signer.Sign($"/images/users/{userId}/profile"));
+
+        (await response.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized)).GetProperty("detail").GetString()
+            .Should().Contain("expired");
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task ASignedUrlDoesNotOpenNonMediaRoutes()
+    {
+        var signer = new UrlSigner(Options.Create(new SignedUrlOptions { Key = ApiFixture.SignedUrlKey }), TimeProvider.System);
+        using var anonymous = api.Anonymous();
+
+        using var response = await anonymous.GetAsync(signer.Sign("/parts"));
+
+        await response.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task OrganizationAdminsSetTheirLogoAndNobodyElseDoes()
+    {
+        var (admin, organizationId, _) = await api.UserAsync("admin");
+        var (otherAdmin, _, _) = await api.UserAsync("admin");
+        using var superAdmin = await api.SuperAdminAsync();
+
+        var own = await UploadAsync(admin, $"/uploads/organizations/{organizationId}/logo", SampleImages.PortraitPng, "logo.png");
+        using var foreign = await PostFileAsync(otherAdmin, $"/uploads/organizations/{organizationId}/logo", SampleImages.PortraitPng, "x.png");
+        using var bySuperAdmin = await PostFileAsync(superAdmin, $"/uploads/organizations/{organizationId}/logo", SampleImages.MediumJpeg, "y.jpg");
+        using var served = await admin.GetAsync($"/images/organizations/{organizationId}/logo?size=100");
+
+        own.GetProperty("url").GetString().Should().StartWith($"/images/organizations/{organizationId}/logo?v=");
+        await foreign.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        bySuperAdmin.StatusCode.Should().Be(HttpStatusCode.OK);
+        served.StatusCode.Should().Be(HttpStatusCode.OK);
+        admin.Dispose();
+        otherAdmin.Dispose();
+    }
+
+    [Fact]
+    public async Task PartGalleryAddsSeveralRemovesAndReorders()
+    {
+        using var superAdmin = await api.SuperAdminAsync();
+        var partId = (await superAdmin.PostAsync("/parts", Json($$"""{"part_number":"IMG-{{Guid.NewGuid():N}}","name":"Pump"}""")).ReadJsonAsync())
+            .GetProperty("id").GetGuid();
+        var (admin, _, _) = await api.UserAsync("admin");
+
+        using var form = new MultipartFormDataContent();
+        form.Add(File(SampleImages.MediumJpeg, "jpeg"), "file", "a.jpg");
+        form.Add(File(SampleImages.PortraitPng, "png"), "file", "b.png");
+        var added = await admin.PostAsync($"/uploads/parts/{partId}/images", form).ReadJsonAsync();
+        var count = await admin.GetAsync($"/images/parts/{partId}/count").ReadJsonAsync();
+        var tagOf = async (string path) => (await admin.GetAsync(path)).Headers.ETag!.Tag;
+        var (first, second) = (await tagOf($"/images/parts/{partId}/0"), await tagOf($"/images/parts/{partId}?index=1"));
+
+        using var reordered = await admin.PutAsync($"/uploads/parts/{partId}/images/order", Json("""{"order":[1,0]}"""));
+        var afterReorder = await tagOf($"/images/parts/{partId}");
+        using var removed = await admin.DeleteAsync($"/uploads/parts/{partId}/images/0");
+        var remaining = await admin.GetAsync($"/images/parts/{partId}/count").ReadJsonAsync();
+        using var gone = await admin.GetAsync($"/images/parts/{partId}/1");
+
+        added.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("index").GetInt32()).Should().Equal(0, 1);
+        count.GetProperty("count").GetInt32().Should().Be(2);
+        first.Should().NotBe(second);
+        reordered.StatusCode.Should().Be(HttpStatusCode.OK);
+        afterReorder.Should().Be(second);
+        removed.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        remaining.GetProperty("count").GetInt32().Should().Be(1);
+        (await tagOf($"/images/parts/{partId}/0")).Should().Be(first);
+        await gone.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        admin.Dispose();
+    }
+
+    [Theory]
+    [InlineData("""{"order":[0,0]}""")]
+    [InlineData("""{"order":[5]}""")]
+    [InlineData("""{"order":[]}""")]
+    public async Task AReorderThatIsNotAPermutationIs400(string body)
+    {
+        using var superAdmin = await api.SuperAdminAsync();
+        var partId = (await superAdmin.PostAsync("/parts", Json($$"""{"part_number":"ORD-{{Guid.NewGuid():N}}","name":"Valve"}""")).ReadJsonAsync())
+            .GetProperty("id").GetGuid();
+        await UploadAsync(superAdmin, $"/uploads/parts/{partId}/images", SampleImages.MediumJpeg, "a.jpg");
+
+        using var response = await superAdmin.PutAsync($"/uploads/parts/{partId}/images/order", Json(body));
+
+        await response.ShouldBeProblemAsync(400, ProblemTypes.Validation);
+    }
+
+    [Fact]
+    public async Task UsersCannotChangePartImages()
+    {
+        using var superAdmin = await api.SuperAdminAsync();
+        var partId = (await superAdmin.PostAsync("/parts", Json($$"""{"part_number":"USR-{{Guid.NewGuid():N}}","name":"Seal"}""")).ReadJsonAsync())
+            .GetProperty("id").GetGuid();
+        var (user, _, _) = await api.UserAsync("user");
+
+        using var response = await PostFileAsync(user, $"/uploads/parts/{partId}/images", SampleImages.MediumJpeg, "a.jpg");
+
+        await response.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        user.Dispose();
+    }
+
+    [Fact]
+    public async Task UnknownTargetsAre404()
+    {
+        using var superAdmin = await api.SuperAdminAsync();
+
+        using var user = await superAdmin.GetAsync($"/images/users/{Guid.NewGuid()}/profile");
+        using var part = await superAdmin.GetAsync($"/images/parts/{Guid.NewGuid()}/count");
+        using var upload = await PostFileAsync(superAdmin, $"/uploads/parts/{Guid.NewGuid()}/images", SampleImages.MediumJpeg, "a.jpg");
+
+        await user.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        await part.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        await upload.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static ByteArrayContent File(byte[] bytes, string subtype)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue($"image/{subtype}");
+        return content;
+    }
+
+    private static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, string path, byte[] bytes, string name)
+    {
+        using var form = new MultipartFormDataContent { { File(bytes, "jpeg"), "file", name } };
+        return await client.PostAsync(path, form);
+    }
+
+    private static async Task<JsonElement> UploadAsync(HttpClient client, string path, byte[] bytes, string name)
+    {
+        var body = await Task.FromResult(await PostFileAsync(client, path, bytes, name)).ReadJsonAsync();
+        return body.TryGetProperty("images", out var images) ? images[0].GetProperty("image") : body;
+    }
+
+    private async Task<long> BlobCountAsync() => await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs");
+
+    private async Task<string> RowCountsAsync() => string.Join(",", await api.Database.RowsAsync("""
+        SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM image_thumbnails), (SELECT count(*) FROM media_blobs),
+               (SELECT count(*) FROM users WHERE profile_photo_image_id IS NOT NULL)
+        """));
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
+    }
+}
