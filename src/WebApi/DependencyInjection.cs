@@ -3,6 +3,7 @@ using AbParts.Application.Common.Security;
 using AbParts.Infrastructure;
 using AbParts.WebApi;
 using AbParts.WebApi.Auth;
+using AbParts.WebApi.Endpoints;
 using AbParts.WebApi.ErrorHandling;
 using AbParts.WebApi.OpenApi;
 using Microsoft.AspNetCore.Authentication;
@@ -53,6 +54,12 @@ public static class WebApiDependencyInjection
                 .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddSignInRateLimiting(configuration);
+        services.AddOutputCache(options =>
+        {
+            options.SizeLimit = configuration.GetValue("Images:ResponseCacheMegabytes", 64L) * 1024 * 1024;
+            options.MaximumBodySize = ImageResponseCache.MaximumBodySize;
+            options.AddPolicy(ImageResponseCache.PolicyName, new ImageResponseCache());
+        });
         services.AddAbPartsOpenApi();
         return services;
     }

@@ -41,6 +41,7 @@ public static class WebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseOutputCache();
 
         app.MapAbPartsOpenApi();
         app.MapHealthEndpoints();

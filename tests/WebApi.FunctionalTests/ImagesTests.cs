@@ -107,12 +107,43 @@ public sealed class ImagesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AReplacedPhotoIsServedFreshAtOnceEvenRightAfterTheOldOneWasServed()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        using var before = await client.GetAsync($"/images/users/{userId}/profile");
+
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.PortraitPng, "b.png");
+        using var after = await client.GetAsync($"/images/users/{userId}/profile");
+
+        after.Headers.ETag.Should().NotBe(before.Headers.ETag);
+        SampleImages.WebpSize(await after.Content.ReadAsByteArrayAsync()).Height.Should().Be(1024);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task AnImageServedFromMemoryStillNeedsAuthentication()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        using var cached = await client.GetAsync($"/images/users/{userId}/profile");
+        using var anonymous = api.Anonymous();
+
+        using var response = await anonymous.GetAsync($"/images/users/{userId}/profile");
+
+        cached.StatusCode.Should().Be(HttpStatusCode.OK);
+        await response.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        client.Dispose();
+    }
+
+    [Fact]
     public async Task DeletingThePhotoRemovesItsRowsAndBytes()
     {
         var (client, _, userId) = await api.UserAsync("user");
         var blobsBefore = await BlobCountAsync();
         await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
 
+        using var servedBefore = await client.GetAsync($"/images/users/{userId}/profile");
         using var deleted = await client.DeleteAsync("/uploads/users/profile-photo");
         using var served = await client.GetAsync($"/images/users/{userId}/profile");
         using var again = await client.DeleteAsync("/uploads/users/profile-photo");

@@ -83,11 +83,11 @@ public sealed class VipsImageProcessor : IImageProcessor
         var stage = "read";
         try
         {
-            var sourceFormat = CheckHeader(buffer, length, format, plan);
+            var header = ReadHeader(buffer, length, format, plan);
             cancellationToken.ThrowIfCancellationRequested();
 
             stage = "decoded";
-            using var decoded = Decode(buffer, length, plan.MaxDimension);
+            using var decoded = Decode(buffer, length, plan.MaxDimension, header.HasIccProfile);
             cancellationToken.ThrowIfCancellationRequested();
 
             stage = "encoded";
@@ -101,8 +101,8 @@ public sealed class VipsImageProcessor : IImageProcessor
                 thumbnails[size] = Encode(small, plan, $"{size} px thumbnail").Image;
             }
 
-            _logger.LogDebug("Processed a {Format} image into {Image} at quality {Quality}", sourceFormat, image, quality);
-            return new ProcessedImage(image, thumbnails, sourceFormat, quality);
+            _logger.LogDebug("Processed a {Format} image into {Image} at quality {Quality}", header.SourceFormat, image, quality);
+            return new ProcessedImage(image, thumbnails, header.SourceFormat, quality);
         }
         catch (VipsException e)
         {
@@ -112,7 +112,7 @@ public sealed class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>Reads the header only and refuses images over the pixel limit before any pixel is decoded.</summary>
-    private static string CheckHeader(IntPtr buffer, nuint length, string format, Plan plan)
+    private static Header ReadHeader(IntPtr buffer, nuint length, string format, Plan plan)
     {
         using var header = VipsImage.OpenHeader(buffer, length);
         var width = VipsImage.Width(header);
@@ -124,13 +124,22 @@ public sealed class VipsImageProcessor : IImageProcessor
                 $"The image is {width}x{height} pixels ({pixels / 1e6:0.#} megapixels); at most {plan.MaxInputPixels:N0} pixels ({plan.MaxInputPixels / 1e6:0.#} megapixels) are accepted."));
         }
 
-        return format == "heif" && VipsImage.GetString(header, "heif-compression") == "av1" ? "avif" : format;
+        var sourceFormat = format == "heif" && VipsImage.GetString(header, "heif-compression") == "av1" ? "avif" : format;
+        return new Header(sourceFormat, VipsImage.HasIccProfile(header));
     }
 
-    /// <summary>The one decode: shrink-on-load to the stored size, upright, 8-bit sRGB, alpha kept, evaluated into memory.</summary>
-    private static VipsImageHandle Decode(IntPtr buffer, nuint length, int maxDimension)
+    /// <summary>
+    /// The one decode: shrink-on-load to the stored size, upright, 8-bit sRGB, alpha kept, evaluated into memory.
+    /// </summary>
+    /// <remarks>
+    /// Colour goes through the ICC path (<c>export_profile=srgb</c>) only when the image embeds a profile
+    /// (Adobe RGB, Display P3, a CMYK press profile). Without one, 8.14's thumbnail would go sRGB → XYZ
+    /// (libvips' formulas) → sRGB (lcms) and shift saturated colours, e.g. pure blue (0,0,254) to
+    /// (84,15,253); libvips' colourspace conversion is exact there and uses its built-in CMYK profile for CMYK.
+    /// </remarks>
+    private static VipsImageHandle Decode(IntPtr buffer, nuint length, int maxDimension, bool hasIccProfile)
     {
-        using var thumbnail = VipsImage.Thumbnail(buffer, length, maxDimension);
+        using var thumbnail = VipsImage.Thumbnail(buffer, length, maxDimension, viaEmbeddedProfile: hasIccProfile);
         if (VipsImage.Format(thumbnail) == VipsNative.FormatUChar && VipsImage.Bands(thumbnail) is 3 or 4
             && VipsImage.Interpretation(thumbnail) == VipsNative.InterpretationSrgb)
         {
@@ -191,6 +200,8 @@ public sealed class VipsImageProcessor : IImageProcessor
         "tiff" => "TIFF",
         _ => "HEIF/AVIF",
     };
+
+    private sealed record Header(string SourceFormat, bool HasIccProfile);
 
     /// <summary>The options, checked once per call: a ladder from best to worst quality, distinct positive sizes.</summary>
     private sealed record Plan(int MaxBytes, int MaxDimension, IReadOnlyList<int> Ladder, IReadOnlyList<int> ThumbnailSizes, long MaxInputPixels)

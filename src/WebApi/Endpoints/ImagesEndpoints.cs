@@ -15,7 +15,8 @@ public static class ImagesEndpoints
 {
     public static IEndpointRouteBuilder MapImagesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/images").WithTags("Images").RequireAuthorization(Policies.MediaReader);
+        var group = app.MapGroup("/images").WithTags("Images").RequireAuthorization(Policies.MediaReader)
+            .CacheOutput(ImageResponseCache.PolicyName);
         group.MapMethods("/users/{id:guid}/profile", [HttpMethods.Get, HttpMethods.Head], GetProfilePhoto)
             .WithName(nameof(GetProfilePhoto)).WithSummary("A user's profile photo (WebP)");
         group.MapMethods("/organizations/{id:guid}/logo", [HttpMethods.Get, HttpMethods.Head], GetOrganizationLogo)
@@ -25,7 +26,8 @@ public static class ImagesEndpoints
         group.MapMethods("/parts/{id:guid}/{index:int}", [HttpMethods.Get, HttpMethods.Head], GetPartImage)
             .WithName(nameof(GetPartImage)).WithSummary("A part's image at an index (0 is the first)");
         group.MapGet("/parts/{id:guid}/count", CountPartImages)
-            .WithName(nameof(CountPartImages)).WithSummary("How many images a part has");
+            .WithName(nameof(CountPartImages)).WithSummary("How many images a part has")
+            .CacheOutput(policy => policy.NoCache());
         group.ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
         return app;
     }

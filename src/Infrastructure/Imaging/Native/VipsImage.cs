@@ -28,15 +28,21 @@ internal static class VipsImage
 
     /// <summary>
     /// The first page, shrunk on load so the longest side is at most <paramref name="maxDimension"/> (never
-    /// enlarged), upright by its EXIF orientation, converted to sRGB through its ICC profile (or libvips'
-    /// CMYK/sRGB fallbacks), truncation refused. Lazy: pixels are decoded by <see cref="ToMemory"/>.
+    /// enlarged), upright by its EXIF orientation, truncation refused. With <paramref name="viaEmbeddedProfile"/>,
+    /// colour goes through the image's ICC profile to sRGB (<c>export_profile=srgb</c>); without, through
+    /// libvips' own colourspace conversion (exact for untagged sRGB, the built-in CMYK profile for CMYK).
+    /// Lazy: pixels are decoded by <see cref="ToMemory"/>.
     /// </summary>
-    public static VipsImageHandle Thumbnail(IntPtr buffer, nuint length, int maxDimension)
+    public static VipsImageHandle Thumbnail(IntPtr buffer, nuint length, int maxDimension, bool viaEmbeddedProfile)
     {
         var status = VipsNative.ThumbnailBuffer(buffer, length, out var output, maxDimension,
-            "size", VipsNative.SizeDown, "export_profile", "srgb", "fail_on", VipsNative.FailOnTruncated, IntPtr.Zero);
+            "size", VipsNative.SizeDown, "option_string", VipsNative.LoadOptions,
+            viaEmbeddedProfile ? "export_profile" : null, viaEmbeddedProfile ? "srgb" : null, IntPtr.Zero);
         return Checked(status, output);
     }
+
+    /// <summary>Whether the image carries an ICC profile.</summary>
+    public static bool HasIccProfile(VipsImageHandle image) => VipsNative.ImageGetTypeof(image, "icc-profile-data") != 0;
 
     /// <summary>A further reduction of an upright, decoded image: longest side at most <paramref name="maxDimension"/>, never enlarged.</summary>
     public static VipsImageHandle Shrink(VipsImageHandle image, int maxDimension)

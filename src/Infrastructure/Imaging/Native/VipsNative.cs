@@ -40,8 +40,8 @@ internal static partial class VipsNative
     /// <summary>VipsSize: VIPS_SIZE_DOWN (= 2; 1 is VIPS_SIZE_UP). Only ever shrink.</summary>
     internal const int SizeDown = 2;
 
-    /// <summary>VipsFailOn: VIPS_FAIL_ON_TRUNCATED. Refuse truncated files instead of padding them with grey.</summary>
-    internal const int FailOnTruncated = 1;
+    /// <summary>Loader options of every decode: VIPS_FAIL_ON_TRUNCATED refuses truncated files instead of padding them with grey.</summary>
+    internal const string LoadOptions = "fail_on=truncated";
 
     /// <summary>VipsBandFormat: VIPS_FORMAT_UCHAR.</summary>
     internal const int FormatUChar = 0;
@@ -95,12 +95,20 @@ internal static partial class VipsNative
         string accessName, int access, IntPtr terminator);
 
     /// <summary>
-    /// <c>vips_thumbnail_buffer(buf, len, &amp;out, width, "size", DOWN, "export_profile", "srgb", "fail_on", TRUNCATED, NULL)</c>:
-    /// shrink-on-load, EXIF auto-rotation, ICC import/export to sRGB. The result is lazy and refers to <paramref name="buffer"/>.
+    /// <c>vips_thumbnail_buffer(buf, len, &amp;out, width, "size", DOWN, "option_string", "fail_on=truncated", "export_profile", "srgb", NULL)</c>:
+    /// shrink-on-load, EXIF auto-rotation, and, with an export profile, ICC import (embedded profile) and
+    /// export. Pass null for <paramref name="exportProfileName"/> to end the option list there instead.
+    /// The result is lazy and refers to <paramref name="buffer"/>.
     /// </summary>
+    /// <remarks>
+    /// Load options go in <c>option_string</c>: 8.14's thumbnail_buffer does not forward its own
+    /// <c>fail_on</c> property to the loader (checked here: a half JPEG then decodes, padded with grey),
+    /// but it does pass the option string. libvips stops reading options at the first null name, so a
+    /// null <paramref name="exportProfileName"/> is a terminator and what follows it is ignored.
+    /// </remarks>
     [LibraryImport(Vips, EntryPoint = "vips_thumbnail_buffer", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ThumbnailBuffer(IntPtr buffer, nuint length, out VipsImageHandle output, int width,
-        string sizeName, int size, string exportProfileName, string exportProfile, string failOnName, int failOn,
+        string sizeName, int size, string optionStringName, string optionString, string? exportProfileName, string? exportProfile,
         IntPtr terminator);
 
     /// <summary><c>vips_thumbnail_image(in, &amp;out, width, "size", DOWN, "no_rotate", TRUE, NULL)</c>: a further reduction of an already decoded, upright image.</summary>

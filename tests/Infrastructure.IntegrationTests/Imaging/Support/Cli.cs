@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+
+/// <summary>Runs Debian's command-line tools (vips, vipsheader, ffmpeg): the independent side of every check.</summary>
+public static class Cli
+{
+    /// <summary>Runs <c>vips</c>, e.g. <c>Vips("copy", "in.jpg", "out.png[strip]")</c>.</summary>
+    public static string Vips(params string[] arguments) => Run("vips", "libvips-tools", arguments);
+
+    /// <summary>One header field as vipsheader prints it, e.g. <c>Header(file, "bands")</c>.</summary>
+    public static string Header(string file, string field) => Run("vipsheader", "libvips-tools", "-f", field, file).Trim();
+
+    /// <summary>Every header field and metadata item vipsheader sees.</summary>
+    public static string AllHeaders(string file) => Run("vipsheader", "libvips-tools", "-a", file);
+
+    public static string Ffmpeg(params string[] arguments) =>
+        Run("ffmpeg", "ffmpeg", ["-v", "error", "-nostdin", "-y", .. arguments]);
+
+    private static string Run(string tool, string package, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"The '{tool}' command is missing: install the Debian package {package} (./build/test.sh installs it).", e);
+        }
+
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"{tool} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {stderr.Result}");
+            }
+
+            return stdout;
+        }
+    }
+}
