@@ -37,7 +37,14 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<IMediaStore, PostgresMediaStore>();
         services.AddScoped<IMediaStores, MediaStores>();
         services.AddVipsImaging();
-        services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.SectionName))
+        var images = configuration.GetSection(ImageOptions.SectionName);
+        services.AddOptions<ImageOptions>().Bind(images)
+            // Binding appends configured list items to the defaults; a configured list must replace them.
+            .PostConfigure(o =>
+            {
+                o.QualityLadder = images.GetSection(nameof(ImageOptions.QualityLadder)).Get<List<int>>() ?? o.QualityLadder;
+                o.ThumbnailSizes = images.GetSection(nameof(ImageOptions.ThumbnailSizes)).Get<List<int>>() ?? o.ThumbnailSizes;
+            })
             .Validate(o => o.IsWithinBuiltInLimits(), ImageOptions.LimitsRule)
             .ValidateOnStart();
         services.AddOptions<VideoStorageOptions>().Bind(configuration.GetSection(VideoStorageOptions.SectionName));
