@@ -71,6 +71,7 @@ public sealed class VipsImageProcessor : IImageProcessor
         // Pinned for the whole call: libvips reads the upload in place, lazily, until ToMemory.
         using var pin = input.Pin();
         var buffer = Address(pin);
+        VipsRuntime.ForgetThreadWarnings();
         var length = (nuint)input.Length;
 
         var loader = VipsImage.FindLoader(buffer, length);

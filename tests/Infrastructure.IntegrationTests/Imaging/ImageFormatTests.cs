@@ -25,8 +25,11 @@ public sealed class ImageFormatTests(ImagingFixture fixture)
         foreach (var (left, top) in new[] { (0.0, 0.0), (0.5, 0.0), (0.0, 0.5), (0.5, 0.5), (0.25, 0.25) })
         {
             var region = output.Mean(left, top, 0.5, 0.5);
+
+            // The reference goes CMYK → sRGB in one lcms transform; the thumbnail goes CMYK → XYZ (lcms) →
+            // sRGB (libvips' formulas), which lands within about 8 levels of it.
             region.MaxDifference(reference.Mean(left, top, 0.5, 0.5)).Should()
-                .BeLessThan(8, "region ({0}, {1}) {2} should match libvips' own CMYK→sRGB {3}", left, top, region, reference.Mean(left, top, 0.5, 0.5));
+                .BeLessThan(10, "region ({0}, {1}) {2} should match libvips' own CMYK→sRGB {3}", left, top, region, reference.Mean(left, top, 0.5, 0.5));
             // A round trip through a press profile loses some gamut (up to about 17 levels here); an inverted or
             // ink-ignoring conversion is off by 100 or more.
             region.MaxDifference(original.Mean(left, top, 0.5, 0.5)).Should()

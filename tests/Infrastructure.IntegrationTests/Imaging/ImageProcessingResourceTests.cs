@@ -73,7 +73,7 @@ public sealed class ImageProcessingResourceTests(ImagingFixture fixture)
             await Swallow(fixture.Processor.ProcessAsync(ImageBytes.PngDeclaring(30_000, 30_000), new ImageOptions(), CancellationToken.None));
         }
 
-        LibVipsProbe.LiveObjects().Should().Be(before);
+        LibVipsProbe.LiveObjects().Should().Be(before).And.Be(0, "no earlier imaging test may have leaked either");
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal static class VipsImage
         return Checked(status, output);
     }
 
-    /// <summary>Converts to 8-bit sRGB (alpha kept): the safety net behind <see cref="Thumbnail"/>'s own export to sRGB.</summary>
+    /// <summary>Converts to 8-bit sRGB (alpha kept), for what the thumbnail leaves in another space (grey, 16-bit).</summary>
     public static VipsImageHandle ToSrgb8(VipsImageHandle image)
     {
         var srgb = Checked(VipsNative.Colourspace(image, out var converted, VipsNative.InterpretationSrgb, IntPtr.Zero), converted);
@@ -105,8 +105,6 @@ internal static class VipsImage
     public static int Format(VipsImageHandle image) => VipsNative.ImageGetFormat(image);
 
     public static int Interpretation(VipsImageHandle image) => VipsNative.ImageGetInterpretation(image);
-
-    public static int Pages(VipsImageHandle image) => VipsNative.ImageGetNPages(image);
 
     /// <summary>A string metadata field, or null when the image has none.</summary>
     public static string? GetString(VipsImageHandle image, string name)

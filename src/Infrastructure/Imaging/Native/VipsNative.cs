@@ -152,9 +152,6 @@ internal static partial class VipsNative
     [LibraryImport(Vips, EntryPoint = "vips_image_get_interpretation")]
     internal static partial int ImageGetInterpretation(VipsImageHandle image);
 
-    [LibraryImport(Vips, EntryPoint = "vips_image_get_n_pages")]
-    internal static partial int ImageGetNPages(VipsImageHandle image);
-
     /// <summary>The GType of a metadata field, or 0 when the image has none (and, unlike the getters, sets no error).</summary>
     [LibraryImport(Vips, EntryPoint = "vips_image_get_typeof", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nuint ImageGetTypeof(VipsImageHandle image, string name);

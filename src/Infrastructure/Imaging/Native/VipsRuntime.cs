@@ -49,6 +49,14 @@ internal static class VipsRuntime
 
     private const string LogDomain = "VIPS";
     private const int MaxErrorLength = 400;
+    private const int MaxWarningsKept = 4;
+
+    /// <summary>
+    /// The latest libvips warnings logged on this thread. Some loaders (libspng's "invalid chunk type")
+    /// fail with a warning and an empty error buffer: then these are the only explanation there is.
+    /// </summary>
+    [ThreadStatic]
+    private static List<string>? t_warnings;
 
     private static readonly Lock InitLock = new();
     private static bool s_initialized;
@@ -126,20 +134,26 @@ internal static class VipsRuntime
     internal static string TakeError()
     {
         var raw = VipsNative.ErrorBufferCopy();
-        if (raw == IntPtr.Zero)
-        {
-            return "libvips reported no details";
-        }
-
+        string? text;
         try
         {
-            return Clean(Marshal.PtrToStringUTF8(raw));
+            text = raw == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(raw);
         }
         finally
         {
             VipsNative.GFree(raw);
         }
+
+        if (string.IsNullOrWhiteSpace(text) && t_warnings is { Count: > 0 } warnings)
+        {
+            text = string.Join('\n', warnings);
+        }
+
+        return Clean(text);
     }
+
+    /// <summary>Forgets the warnings this thread has seen: call before a new image's work starts on it.</summary>
+    internal static void ForgetThreadWarnings() => t_warnings?.Clear();
 
     /// <summary>Drops whatever libvips left in its error buffer (after a call whose failure is expected).</summary>
     internal static void DiscardError() => _ = TakeError();
@@ -193,7 +207,15 @@ internal static class VipsRuntime
             var logLevel = (level & VipsNative.LogLevelCritical) != 0 ? LogLevel.Error
                 : (level & VipsNative.LogLevelWarning) != 0 ? LogLevel.Warning
                 : LogLevel.Information;
-            Volatile.Read(ref s_logger).Log(logLevel, "libvips: {Message}", Marshal.PtrToStringUTF8(message));
+            var text = Marshal.PtrToStringUTF8(message) ?? string.Empty;
+            var warnings = t_warnings ??= [];
+            if (warnings.Count == MaxWarningsKept)
+            {
+                warnings.RemoveAt(0);
+            }
+
+            warnings.Add(text);
+            Volatile.Read(ref s_logger).Log(logLevel, "libvips: {Message}", text);
         }
         catch (Exception)
         {
