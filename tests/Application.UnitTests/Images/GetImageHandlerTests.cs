@@ -1,0 +1,73 @@
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Images;
+using AbParts.Application.UnitTests.Support;
+using AbParts.Domain.Images;
+using AbParts.Domain.Organizations;
+using AbParts.Domain.Parts;
+using AbParts.Domain.Users;
+
+namespace AbParts.Application.UnitTests.Images;
+
+public sealed class GetImageHandlerTests
+{
+    private readonly ImageHandlerFixture _fixture = new();
+    private readonly User _user = Fakes.User("alice", Fakes.Organization());
+    private readonly InMemoryRepository<User> _users;
+
+    public GetImageHandlerTests() => _users = new InMemoryRepository<User>(_user);
+
+    private GetImageHandler Handler() =>
+        new(_users, new InMemoryRepository<Organization>(), new InMemoryRepository<Part>(), _fixture.Images, _fixture.Store);
+
+    private async Task<ImageAsset> PhotoAsync()
+    {
+        var image = await _fixture.Storage().StoreAsync(ImageHandlerFixture.File(7, 7, 7), CancellationToken.None);
+        _user.ReplaceProfilePhoto(image.Id);
+        return image;
+    }
+
+    [Fact]
+    public async Task ServesTheFullImageWithItsVersion()
+    {
+        var image = await PhotoAsync();
+
+        var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        reply.Version.Should().Be(image.Sha256.Value);
+        reply.IsThumbnail.Should().BeFalse();
+        reply.Content.Should().NotBeNull();
+        reply.Length.Should().Be(image.ByteSize);
+    }
+
+    [Fact]
+    public async Task ServesTheThumbnailOfTheRequestedSize()
+    {
+        var image = await PhotoAsync();
+
+        var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), 200, []), CancellationToken.None);
+
+        reply.Version.Should().Be(image.Thumbnail(200)!.Sha256.Value);
+        reply.IsThumbnail.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task AClientThatHoldsTheVersionGetsNoBytesAndTheStoreIsNotRead()
+    {
+        var image = await PhotoAsync();
+
+        var reply = await Handler().Handle(
+            new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, [image.Sha256.Value]), CancellationToken.None);
+
+        reply.NotModified.Should().BeTrue();
+        _fixture.Store.Opens.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task AUserWithoutAPhotoIsNotFound()
+    {
+        var getting = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []),
+            CancellationToken.None);
+
+        await getting.Should().ThrowAsync<NotFoundException>().WithMessage("*no profile photo*");
+    }
+}
