@@ -137,6 +137,43 @@ public abstract class MediaStoreContract
         await saving.Should().ThrowAsync<ArgumentException>();
     }
 
+    [Fact]
+    public async Task AStreamThatFailsMidwayLeavesNothingBehind()
+    {
+        var (store, lifetime) = await StoreAsync();
+        await using var _ = lifetime;
+        var key = NewKey();
+
+        var saving = () => store.SaveAsync(key, new FailingStream(RandomNumberGenerator.GetBytes(256 * 1024)),
+            "video/mp4", CancellationToken.None);
+
+        await saving.Should().ThrowAsync<IOException>();
+        (await store.StatAsync(key, CancellationToken.None)).Should().BeNull();
+        var listed = new List<string>();
+        await foreach (var media in store.ListAsync("contract/", CancellationToken.None))
+        {
+            listed.Add(media.Key);
+        }
+
+        listed.Should().NotContain(k => k.Contains(Path.GetFileNameWithoutExtension(key), StringComparison.Ordinal));
+    }
+
+    /// <summary>Yields some bytes, then fails as a dropped upload would.</summary>
+    private sealed class FailingStream(byte[] prefix) : MemoryStream(prefix)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            return read > 0 ? read : throw new IOException("The client went away.");
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            return read > 0 ? read : throw new IOException("The client went away.");
+        }
+    }
+
     private static async Task<byte[]> ReadAllAsync(Stream stream)
     {
         using var copy = new MemoryStream();
