@@ -23,6 +23,7 @@ public static class ApplicationDependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehavior<,>));
         services.AddSingleton<StoragePolicy>();
         services.AddScoped<AbParts.Application.Images.ImageStorage>();
+        services.AddScoped<AbParts.Application.Videos.VideoStorage>();
         RegisterClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         RegisterClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 

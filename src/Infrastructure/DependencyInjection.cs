@@ -5,6 +5,8 @@ using AbParts.Infrastructure.Persistence;
 using AbParts.Infrastructure.Persistence.Repositories;
 using AbParts.Infrastructure.Imaging;
 using AbParts.Infrastructure.Storage;
+using AbParts.Infrastructure.Storage.S3;
+using AbParts.Infrastructure.Video;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +32,9 @@ public static class InfrastructureDependencyInjection
                         ? Path.Combine(DataDirectory.Resolve(configuration), "media")
                         : o.Root);
                 services.AddSingleton<IMediaStore, LocalFileMediaStore>();
+                break;
+            case AbParts.Domain.Media.StorageBackend.S3:
+                services.AddS3MediaStore(configuration);
                 break;
             default:
                 throw new InvalidOperationException(
@@ -70,6 +75,10 @@ public static class InfrastructureDependencyInjection
             .ValidateOnStart();
         services.AddOptions<VideoStorageOptions>().Bind(configuration.GetSection(VideoStorageOptions.SectionName));
         services.AddVideoStore(configuration);
+        services.AddOptions<VideoOptions>().Bind(configuration.GetSection(VideoOptions.SectionName))
+            .Validate(o => o.MaxBytes > 0, $"{VideoOptions.SectionName}:MaxBytes must be positive.").ValidateOnStart();
+        services.AddSingleton<IUploadSpool, FileUploadSpool>();
+        services.AddFfmpegVideoProbe();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();

@@ -51,6 +51,7 @@ public static class WebApp
         app.MapPartsEndpoints();
         app.MapImagesEndpoints();
         app.MapUploadsEndpoints();
+        app.MapVideosEndpoints();
         return app;
     }
 

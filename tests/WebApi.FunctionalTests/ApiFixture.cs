@@ -27,6 +27,9 @@ public class ApiFixture : IAsyncLifetime
 
     public const string SignedUrlKey = "functional-tests-signed-url-key-0123456789-abcdefghijklmnopqrstu";
 
+    /// <summary>Low, so that an oversize video upload is quick to send.</summary>
+    public const long VideoMaxBytes = 5 * 1024 * 1024;
+
     public const string Issuer = "abparts-media";
     public const string Audience = "abparts";
 
@@ -46,6 +49,9 @@ public class ApiFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The service's data folder (local video store under <c>media/</c>, spooled uploads under <c>uploads/</c>).</summary>
+    public string DataDirectory => _dataDirectory;
+
     /// <summary>The service's own database, for checking what a request left behind.</summary>
     public TestDatabase Database => _database!;
 
@@ -62,6 +68,7 @@ public class ApiFixture : IAsyncLifetime
             $"--ABPARTS_DATA_DIR={_dataDirectory}",
             "--Logging:LogLevel:Default=Warning",
             $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",
+            $"--Videos:MaxBytes={VideoMaxBytes}",
         ]);
         await _app.MigrateIfConfiguredAsync(CancellationToken.None);
         BaseAddress = await StartAsync(_app);

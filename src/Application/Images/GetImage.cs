@@ -7,6 +7,7 @@ using AbParts.Domain.Media;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
+using AbParts.Domain.Videos;
 using FluentValidation;
 using MediatR;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,8 @@ public abstract record ImageTarget
     public sealed record OrganizationLogo(Guid OrganizationId) : ImageTarget;
 
     public sealed record PartImage(Guid PartId, int Index) : ImageTarget;
+
+    public sealed record VideoPoster(Guid VideoId) : ImageTarget;
 }
 
 /// <param name="Size">A thumbnail size, or <c>null</c> for the full image.</param>
@@ -48,7 +51,7 @@ public sealed class GetImageValidator : AbstractValidator<GetImageQuery>
 }
 
 public sealed class GetImageHandler(IRepository<User> users, IRepository<Organization> organizations,
-    IRepository<Part> parts, IRepository<ImageAsset> images, IMediaStores stores)
+    IRepository<Part> parts, IRepository<VideoAsset> videos, IRepository<ImageAsset> images, IMediaStores stores)
     : IRequestHandler<GetImageQuery, ImageReply>
 {
     public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken)
@@ -83,6 +86,10 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
             ?? throw new NotFoundException("The organization has no logo."),
         ImageTarget.PartImage(var partId, var index) => PartImageAt(
             await PartImageRules.PartAsync(parts, partId, cancellationToken), index),
+        ImageTarget.VideoPoster(var videoId) =>
+            (await videos.FirstOrDefaultAsync(new Videos.VideoByIdSpec(new VideoAssetId(videoId)), cancellationToken)
+             ?? throw NotFoundException.For("Video", videoId)).PosterImageId
+            ?? throw new NotFoundException("The video has no poster."),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target."),
     };
 

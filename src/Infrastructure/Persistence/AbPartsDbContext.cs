@@ -4,6 +4,7 @@ using AbParts.Domain.Images;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
+using AbParts.Domain.Videos;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -18,6 +19,8 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
     public DbSet<Part> Parts => Set<Part>();
 
     public DbSet<ImageAsset> Images => Set<ImageAsset>();
+
+    public DbSet<VideoAsset> Videos => Set<VideoAsset>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

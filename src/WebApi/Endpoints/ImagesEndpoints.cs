@@ -55,7 +55,7 @@ public static class ImagesEndpoints
     /// <summary>The minimum length of the <c>v</c> parameter that pins a URL to one version (64 bits of the hash).</summary>
     public const int VersionLength = 16;
 
-    private static async Task<IResult> ServeAsync(ImageTarget target, int? size, string? version, HttpContext http,
+    internal static async Task<IResult> ServeAsync(ImageTarget target, int? size, string? version, HttpContext http,
         IMediator mediator, CancellationToken cancellationToken)
     {
         var known = EntityTags(http.Request.Headers.IfNoneMatch);

@@ -16,6 +16,7 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string BusinessRule = Prefix + "business-rule";
     public const string InvalidMedia = Prefix + "invalid-media";
+    public const string RangeNotSatisfiable = Prefix + "range-not-satisfiable";
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
     public const string Unavailable = Prefix + "unavailable";
@@ -31,6 +32,7 @@ public static class ProblemTypes
         409 => Conflict,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        416 => RangeNotSatisfiable,
         422 => BusinessRule,
         429 => TooManyRequests,
         503 => Unavailable,

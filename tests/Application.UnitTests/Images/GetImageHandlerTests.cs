@@ -5,6 +5,7 @@ using AbParts.Domain.Images;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
+using AbParts.Domain.Videos;
 
 namespace AbParts.Application.UnitTests.Images;
 
@@ -17,7 +18,8 @@ public sealed class GetImageHandlerTests
     public GetImageHandlerTests() => _users = new InMemoryRepository<User>(_user);
 
     private GetImageHandler Handler() =>
-        new(_users, new InMemoryRepository<Organization>(), new InMemoryRepository<Part>(), _fixture.Images, _fixture.Store);
+        new(_users, new InMemoryRepository<Organization>(), new InMemoryRepository<Part>(), new InMemoryRepository<VideoAsset>(),
+            _fixture.Images, _fixture.Store);
 
     private async Task<ImageAsset> PhotoAsync()
     {

@@ -1,0 +1,34 @@
+namespace AbParts.Application.Common.Abstractions;
+
+/// <summary>
+/// Streams an upload to a temporary file (videos are never held in memory), refusing it with
+/// <see cref="Exceptions.PayloadTooLargeException"/> as soon as it passes <paramref name="maxBytes"/>.
+/// </summary>
+public interface IUploadSpool
+{
+    Task<SpooledFile> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken);
+}
+
+/// <summary>A spooled upload; disposing it deletes the temporary file.</summary>
+public abstract class SpooledFile : IAsyncDisposable
+{
+    public abstract string Path { get; }
+
+    public abstract long Length { get; }
+
+    /// <summary>The first bytes of the file (up to 64), for recognising its format.</summary>
+    public abstract ReadOnlyMemory<byte> Header { get; }
+
+    public abstract Stream OpenRead();
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary><c>Videos</c> configuration.</summary>
+public sealed class VideoOptions
+{
+    public const string SectionName = "Videos";
+
+    /// <summary>Largest video upload (100 MB); more is refused with 413 and leaves nothing behind.</summary>
+    public long MaxBytes { get; set; } = 100L * 1024 * 1024;
+}

@@ -1,0 +1,134 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Behaviors;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Security;
+using AbParts.Application.Common.Specifications;
+using AbParts.Application.Images;
+using AbParts.Application.Parts;
+using AbParts.Domain.Parts;
+using AbParts.Domain.Users;
+using AbParts.Domain.Videos;
+using FluentValidation;
+using MediatR;
+
+namespace AbParts.Application.Videos;
+
+public sealed class VideoByIdSpec : Specification<VideoAsset>
+{
+    public VideoByIdSpec(VideoAssetId id) => Where(v => v.Id == id);
+}
+
+public sealed class SupportVideosSpec : Specification<VideoAsset>
+{
+    public SupportVideosSpec(SupportVideoCategory? category)
+    {
+        Where(v => v.Category != null);
+        if (category is { } only)
+        {
+            Where(v => v.Category == only);
+        }
+
+        OrderByDescending(v => v.CreatedAt);
+        ReadOnly();
+    }
+}
+
+public sealed class PartVideosSpec : Specification<VideoAsset>
+{
+    public PartVideosSpec(PartId part)
+    {
+        Where(v => v.PartId == part);
+        OrderByDescending(v => v.CreatedAt);
+        ReadOnly();
+    }
+}
+
+/// <summary>Support videos, newest first; <paramref name="Category"/> filters.</summary>
+public sealed record ListSupportVideosQuery(string? Category) : IRequest<IReadOnlyList<VideoDto>>;
+
+public sealed class ListSupportVideosValidator : AbstractValidator<ListSupportVideosQuery>
+{
+    public ListSupportVideosValidator() =>
+        RuleFor(q => q.Category).Must(c => c is null || VideoNames.TryParseCategory(c, out _))
+            .WithMessage($"'category' must be one of: {string.Join(", ", VideoNames.Categories)}.");
+}
+
+public sealed class ListSupportVideosHandler(IRepository<VideoAsset> videos)
+    : IRequestHandler<ListSupportVideosQuery, IReadOnlyList<VideoDto>>
+{
+    public async Task<IReadOnlyList<VideoDto>> Handle(ListSupportVideosQuery request, CancellationToken cancellationToken)
+    {
+        SupportVideoCategory? category = request.Category is null ? null : VideoNames.ParseCategory(request.Category);
+        return (await videos.ListAsync(new SupportVideosSpec(category), cancellationToken)).Select(VideoDto.From).ToList();
+    }
+}
+
+/// <summary>A part's videos, newest first.</summary>
+public sealed record ListPartVideosQuery(Guid PartId) : IRequest<IReadOnlyList<VideoDto>>;
+
+public sealed class ListPartVideosHandler(IRepository<VideoAsset> videos, IRepository<Part> parts)
+    : IRequestHandler<ListPartVideosQuery, IReadOnlyList<VideoDto>>
+{
+    public async Task<IReadOnlyList<VideoDto>> Handle(ListPartVideosQuery request, CancellationToken cancellationToken)
+    {
+        var part = await parts.FirstOrDefaultAsync(new PartByIdSpec(new PartId(request.PartId)), cancellationToken)
+                   ?? throw NotFoundException.For("Part", request.PartId);
+        return (await videos.ListAsync(new PartVideosSpec(part.Id), cancellationToken)).Select(VideoDto.From).ToList();
+    }
+}
+
+public sealed record GetVideoQuery(Guid Id) : IRequest<VideoDto>;
+
+public sealed class GetVideoHandler(IRepository<VideoAsset> videos) : IRequestHandler<GetVideoQuery, VideoDto>
+{
+    public async Task<VideoDto> Handle(GetVideoQuery request, CancellationToken cancellationToken) =>
+        VideoDto.From(await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
+                      ?? throw NotFoundException.For("Video", request.Id));
+}
+
+/// <summary>The bytes of a video, or of one range of them.</summary>
+public sealed record OpenVideoQuery(Guid Id, ByteRange? Range) : IRequest<MediaContent>;
+
+public sealed class OpenVideoHandler(IRepository<VideoAsset> videos, IMediaStores stores)
+    : IRequestHandler<OpenVideoQuery, MediaContent>
+{
+    public async Task<MediaContent> Handle(OpenVideoQuery request, CancellationToken cancellationToken)
+    {
+        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
+                    ?? throw NotFoundException.For("Video", request.Id);
+        return await stores.Resolve(video.Location.Backend).OpenAsync(video.Location.Key, request.Range, cancellationToken)
+               ?? throw new InvalidOperationException($"The bytes of video {video.Id} are missing from {video.Location}.");
+    }
+}
+
+/// <summary>Deletes a video, its bytes and its poster. Support videos: super admins; part videos: admins too.</summary>
+public sealed record DeleteVideoCommand(Guid Id) : IRequest<Unit>, ITransactionalRequest;
+
+public sealed class DeleteVideoHandler(IRepository<VideoAsset> videos, ImageStorage images, IMediaStores stores,
+    ICurrentUser currentUser, IUnitOfWork unitOfWork) : IRequestHandler<DeleteVideoCommand, Unit>
+{
+    public async Task<Unit> Handle(DeleteVideoCommand request, CancellationToken cancellationToken)
+    {
+        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
+                    ?? throw NotFoundException.For("Video", request.Id);
+        var caller = currentUser.Caller ?? throw new ForbiddenAccessException();
+        var allowed = caller.IsSuperAdmin || (!video.IsSupportVideo && caller.Role == UserRole.Admin);
+        if (!allowed)
+        {
+            throw new ForbiddenAccessException(video.IsSupportVideo
+                ? "Only super admins manage support videos."
+                : "Only admins manage part videos.");
+        }
+
+        videos.Remove(video);
+        if (video.PosterImageId is { } poster)
+        {
+            await images.DeleteAsync(poster, cancellationToken);
+        }
+
+        await unitOfWork.SaveChangesAsync(cancellationToken);
+        // The row is gone (within the transaction); the bytes follow. A failure here leaves an orphan the sweep removes.
+        await stores.Resolve(video.Location.Backend).DeleteAsync(video.Location.Key, cancellationToken);
+        return Unit.Value;
+    }
+}

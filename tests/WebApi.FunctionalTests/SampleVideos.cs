@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace AbParts.WebApi.FunctionalTests;
+
+/// <summary>Small test videos made once per run with Debian's ffmpeg (installed by ./build/test.sh).</summary>
+public static class SampleVideos
+{
+    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("abparts-videos-").FullName);
+    private static readonly Lazy<byte[]> Mp4Bytes = new(() => Make("clip.mp4",
+        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"));
+    private static readonly Lazy<byte[]> WebmBytes = new(() => Make("clip.webm",
+        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "1", "-c:v", "libvpx", "-b:v", "200k", "-deadline", "realtime"));
+
+    private static readonly string[] Quiet = ["-v", "error", "-y"];
+
+    /// <summary>2 s, 320x240, H.264 and AAC.</summary>
+    public static byte[] Mp4 => Mp4Bytes.Value;
+
+    /// <summary>1 s, 320x240, VP8.</summary>
+    public static byte[] WebM => WebmBytes.Value;
+
+    private static byte[] Make(string name, params string[] arguments)
+    {
+        var path = Path.Combine(Folder.Value, name);
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in Quiet.Concat(arguments).Append(path))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)
+                            ?? throw new InvalidOperationException("ffmpeg did not start: install Debian's ffmpeg (./build/test.sh does).");
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? File.ReadAllBytes(path)
+            : throw new InvalidOperationException($"ffmpeg could not make {name}: {errors}");
+    }
+}
