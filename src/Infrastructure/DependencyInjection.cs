@@ -78,6 +78,7 @@ public static class InfrastructureDependencyInjection
         services.AddOptions<VideoOptions>().Bind(configuration.GetSection(VideoOptions.SectionName))
             .Validate(o => o.MaxBytes > 0, $"{VideoOptions.SectionName}:MaxBytes must be positive.").ValidateOnStart();
         services.AddSingleton<IUploadSpool, FileUploadSpool>();
+        services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName));
         services.AddFfmpegVideoProbe();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         services.AddSingleton(TimeProvider.System);

@@ -61,6 +61,7 @@ public static class WebApiDependencyInjection
             options.AddPolicy(ImageResponseCache.PolicyName, new ImageResponseCache());
         });
         services.AddAbPartsOpenApi();
+        services.AddHostedService<SweepService>();
         return services;
     }
 

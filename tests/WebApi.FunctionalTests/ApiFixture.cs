@@ -69,6 +69,7 @@ public class ApiFixture : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",
             $"--Videos:MaxBytes={VideoMaxBytes}",
+            "--Storage:Sweep:MinAge=00:00:00",
         ]);
         await _app.MigrateIfConfiguredAsync(CancellationToken.None);
         BaseAddress = await StartAsync(_app);

@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Storage;
+using AbParts.Domain.Media;
 using AbParts.Tests.Support;
 using AbParts.WebApi.ErrorHandling;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AbParts.WebApi.FunctionalTests;
 
@@ -252,6 +257,29 @@ public sealed class VideosTests(ApiFixture api)
         await stream.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
         File.Exists(Path.Combine(api.DataDirectory, "media", "videos", $"{id:N}.mp4")).Should().BeFalse();
         (await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs")).Should().Be(blobs - 4, "the poster and its three thumbnails go");
+    }
+
+    [Fact]
+    public async Task TheSweepRemovesLeftoversButNothingARowReferences()
+    {
+        var (client, id) = await SupportVideoAsync();
+        await using var scope = api.Services.CreateAsyncScope();
+        var stores = scope.ServiceProvider.GetRequiredService<IMediaStores>();
+        await stores.Resolve(StorageBackend.Local).SaveAsync("videos/orphan.mp4", new MemoryStream([1, 2, 3]), "video/mp4", CancellationToken.None);
+        await stores.Resolve(StorageBackend.Postgres).SaveAsync("images/orphan.webp", new MemoryStream([4]), "image/webp", CancellationToken.None);
+        var spooled = Path.Combine(api.DataDirectory, "uploads", "crashed.upload");
+        Directory.CreateDirectory(Path.GetDirectoryName(spooled)!);
+        await File.WriteAllBytesAsync(spooled, [5]);
+        File.SetLastWriteTimeUtc(spooled, DateTime.UtcNow.AddHours(-2));
+
+        var report = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SweepOrphansCommand());
+        using var stillThere = await client.GetAsync($"/videos/stream/{id}");
+
+        report.Should().Be(new SweepReport(1, 1, 1));
+        File.Exists(spooled).Should().BeFalse();
+        (await stores.Resolve(StorageBackend.Local).StatAsync("videos/orphan.mp4", CancellationToken.None)).Should().BeNull();
+        stillThere.StatusCode.Should().Be(HttpStatusCode.OK);
+        client.Dispose();
     }
 
     private async Task<(HttpClient Client, Guid Id)> SupportVideoAsync()

@@ -59,6 +59,23 @@ internal sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpo
         }
     }
 
+    public int Sweep(DateTimeOffset before)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return 0;
+        }
+
+        var stale = Directory.EnumerateFiles(Folder, "*.upload")
+            .Where(f => File.GetLastWriteTimeUtc(f) < before.UtcDateTime).ToList();
+        foreach (var file in stale)
+        {
+            File.Delete(file);
+        }
+
+        return stale.Count;
+    }
+
     private sealed class Spooled(string path, long length, ReadOnlyMemory<byte> header) : SpooledFile
     {
         public override string Path => path;

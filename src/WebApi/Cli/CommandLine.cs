@@ -26,6 +26,7 @@ public static class CommandLine
         var root = new RootCommand("AbParts Media command-line tools.");
         root.Subcommands.Add(DatabaseCommand());
         root.Subcommands.Add(UsersCommand());
+        root.Subcommands.Add(MediaCommand());
         return root.Parse(args).InvokeAsync();
     }
 
@@ -43,6 +44,22 @@ public static class CommandLine
         var db = new Command("db", "Database maintenance.");
         db.Subcommands.Add(migrate);
         return db;
+    }
+
+    private static Command MediaCommand()
+    {
+        var sweep = new Command("sweep",
+            "Remove leftovers older than Storage:Sweep:MinAge: spooled uploads, and stored objects no row references.");
+        sweep.SetAction((_, cancellationToken) => RunWithServicesAsync(async (services, ct) =>
+        {
+            var report = await services.GetRequiredService<IMediator>().Send(new AbParts.Application.Storage.SweepOrphansCommand(), ct);
+            Console.WriteLine($"Removed {report.SpooledFiles} spooled upload(s), {report.VideoObjects} video object(s) " +
+                              $"and {report.ImageObjects} image object(s).");
+            return 0;
+        }, cancellationToken));
+        var media = new Command("media", "Media store maintenance.");
+        media.Subcommands.Add(sweep);
+        return media;
     }
 
     private static Command UsersCommand()

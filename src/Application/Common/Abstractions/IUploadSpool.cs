@@ -7,6 +7,9 @@ namespace AbParts.Application.Common.Abstractions;
 public interface IUploadSpool
 {
     Task<SpooledFile> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Deletes spooled files last written before <paramref name="before"/> (left by a crash); returns how many.</summary>
+    int Sweep(DateTimeOffset before);
 }
 
 /// <summary>A spooled upload; disposing it deletes the temporary file.</summary>
@@ -31,4 +34,16 @@ public sealed class VideoOptions
 
     /// <summary>Largest video upload (100 MB); more is refused with 413 and leaves nothing behind.</summary>
     public long MaxBytes { get; set; } = 100L * 1024 * 1024;
+}
+
+/// <summary><c>Storage:Sweep</c>: removing what a crash or a failed commit left behind.</summary>
+public sealed class SweepOptions
+{
+    public const string SectionName = "Storage:Sweep";
+
+    /// <summary>Only leftovers older than this are removed, so uploads in progress are never touched.</summary>
+    public TimeSpan MinAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the service sweeps by itself; zero turns the background sweep off.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
