@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AbParts.Application.Users;
+using AbParts.Domain.Media;
 using AbParts.Tests.Support;
 using AbParts.WebApi;
 using MediatR;
@@ -55,11 +56,22 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>The service's own database, for checking what a request left behind.</summary>
     public TestDatabase Database => _database!;
 
+    /// <summary>Where this instance keeps videos; <see cref="S3ApiFixture"/> switches it by configuration alone.</summary>
+    public virtual StorageBackend VideoBackend => StorageBackend.Local;
+
+    /// <summary>Configuration added by a variant of the fixture.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>What a variant must prepare before the service starts.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         _database = await TestDatabase.CreateAsync(create: false);
         _app = WebApp.Build(
         [
+            .. ExtraArguments,
             "--urls=http://127.0.0.1:0",
             $"--ConnectionStrings:Default={_database.ConnectionString}",
             "--Database:ApplyMigrationsOnStartup=true",
@@ -144,6 +156,44 @@ public sealed class RateLimitedApiFixture : ApiFixture
     public const int Limit = 3;
 
     protected override int SignInPermitsPerMinute => Limit;
+}
+
+/// <summary>
+/// The same service with videos in S3 (the s3rver that ./build/test.sh starts): only configuration differs.
+/// The bucket is created first, as an operator would.
+/// </summary>
+public sealed class S3ApiFixture : ApiFixture
+{
+    private readonly string _bucket = $"abparts-api-{Guid.NewGuid():N}"[..40];
+
+    public override StorageBackend VideoBackend => StorageBackend.S3;
+
+    protected override IEnumerable<string> ExtraArguments =>
+    [
+        "--Storage:Videos:Backend=S3",
+        $"--Storage:Videos:S3:ServiceUrl={S3Url}",
+        $"--Storage:Videos:S3:Bucket={_bucket}",
+        "--Storage:Videos:S3:Region=us-east-1",
+        $"--Storage:Videos:S3:AccessKey={Variable("ABPARTS_TEST_S3_ACCESS_KEY")}",
+        $"--Storage:Videos:S3:SecretKey={Variable("ABPARTS_TEST_S3_SECRET_KEY")}",
+        "--Storage:Videos:S3:ForcePathStyle=true",
+    ];
+
+    private static string S3Url => Variable("ABPARTS_TEST_S3_URL");
+
+    protected override async Task PrepareAsync()
+    {
+        using var client = new Amazon.S3.AmazonS3Client(
+            new Amazon.Runtime.BasicAWSCredentials(Variable("ABPARTS_TEST_S3_ACCESS_KEY"), Variable("ABPARTS_TEST_S3_SECRET_KEY")),
+            new Amazon.S3.AmazonS3Config { ServiceURL = S3Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        await client.PutBucketAsync(_bucket);
+    }
+
+    private static string Variable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{name} is not set. The S3 tests need the s3rver that ./build/test.sh starts; run the tests through it.");
 }
 
 [CollectionDefinition(Name)]

@@ -11,9 +11,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AbParts.WebApi.FunctionalTests;
 
-/// <summary>Video uploads, listing, RFC 9110 range streaming and posters, on the local video store.</summary>
+/// <summary>Video uploads on the local video store (the default configuration).</summary>
 [Collection(ApiTestGroup.Name)]
-public sealed class VideosTests(ApiFixture api)
+public sealed class LocalVideosTests(ApiFixture api) : VideoEndpointTests(api);
+
+/// <summary>The very same endpoint tests with videos in S3: switching backend is configuration only.</summary>
+public sealed class S3VideosTests(S3ApiFixture api) : VideoEndpointTests(api), IClassFixture<S3ApiFixture>;
+
+/// <summary>
+/// Video uploads, listing, RFC 9110 range streaming and posters. Written against the store port, not a
+/// file system, so that every backend runs the same tests.
+/// </summary>
+public abstract class VideoEndpointTests(ApiFixture api)
 {
     [Fact]
     public async Task ASupportVideoIsStoredProbedAndDescribedWithSignedUrls()
@@ -193,7 +202,7 @@ public sealed class VideosTests(ApiFixture api)
             ? ProblemTypes.InvalidMedia : type);
         problem.GetProperty("detail").GetString().Should().NotBeNullOrWhiteSpace(what);
         (await CountsAsync()).Should().Be(rows, $"a refused {what} leaves no row");
-        FilesUnder("media").Should().BeEmpty($"a refused {what} leaves no stored video");
+        (await UnreferencedVideoObjectsAsync()).Should().BeEmpty($"a refused {what} leaves no stored video");
         FilesUnder("uploads").Should().BeEmpty($"a refused {what} leaves no spooled upload");
     }
 
@@ -205,7 +214,8 @@ public sealed class VideosTests(ApiFixture api)
         var video = await UploadSupportAsync(admin, SampleVideos.Mp4, "../../../../etc/evil name.mp4").ReadJsonAsync();
 
         var id = video.GetProperty("id").GetGuid();
-        File.Exists(Path.Combine(api.DataDirectory, "media", "videos", $"{id:N}.mp4")).Should().BeTrue();
+        (await StatAsync($"videos/{id:N}.mp4")).Should().NotBeNull();
+        (await VideoKeysAsync()).Should().NotContain(k => k.Contains("evil", StringComparison.Ordinal));
         Directory.EnumerateFiles(api.DataDirectory, "*evil*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
@@ -255,7 +265,7 @@ public sealed class VideosTests(ApiFixture api)
 
         deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
         await stream.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
-        File.Exists(Path.Combine(api.DataDirectory, "media", "videos", $"{id:N}.mp4")).Should().BeFalse();
+        (await StatAsync($"videos/{id:N}.mp4")).Should().BeNull();
         (await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs")).Should().Be(blobs - 4, "the poster and its three thumbnails go");
     }
 
@@ -265,7 +275,7 @@ public sealed class VideosTests(ApiFixture api)
         var (client, id) = await SupportVideoAsync();
         await using var scope = api.Services.CreateAsyncScope();
         var stores = scope.ServiceProvider.GetRequiredService<IMediaStores>();
-        await stores.Resolve(StorageBackend.Local).SaveAsync("videos/orphan.mp4", new MemoryStream([1, 2, 3]), "video/mp4", CancellationToken.None);
+        await stores.Resolve(api.VideoBackend).SaveAsync("videos/orphan.mp4", new MemoryStream([1, 2, 3]), "video/mp4", CancellationToken.None);
         await stores.Resolve(StorageBackend.Postgres).SaveAsync("images/orphan.webp", new MemoryStream([4]), "image/webp", CancellationToken.None);
         var spooled = Path.Combine(api.DataDirectory, "uploads", "crashed.upload");
         Directory.CreateDirectory(Path.GetDirectoryName(spooled)!);
@@ -277,7 +287,7 @@ public sealed class VideosTests(ApiFixture api)
 
         report.Should().Be(new SweepReport(1, 1, 1));
         File.Exists(spooled).Should().BeFalse();
-        (await stores.Resolve(StorageBackend.Local).StatAsync("videos/orphan.mp4", CancellationToken.None)).Should().BeNull();
+        (await stores.Resolve(api.VideoBackend).StatAsync("videos/orphan.mp4", CancellationToken.None)).Should().BeNull();
         stillThere.StatusCode.Should().Be(HttpStatusCode.OK);
         client.Dispose();
     }
@@ -323,14 +333,33 @@ public sealed class VideosTests(ApiFixture api)
     private List<string> FilesUnder(string folder)
     {
         var path = Path.Combine(api.DataDirectory, folder);
-        var known = KnownVideos();
-        return Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(f => !known.Any(k => f.Contains(k, StringComparison.Ordinal))).ToList()
-            : [];
+        return Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).ToList() : [];
     }
 
-    /// <summary>Files of videos other tests stored legitimately (rows exist for them).</summary>
-    private List<string> KnownVideos() =>
-        api.Database.RowsAsync("SELECT replace(id::text, '-', '') FROM videos").GetAwaiter().GetResult().ToList();
+    private async Task<StoredMedia?> StatAsync(string key)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(api.VideoBackend)
+            .StatAsync(key, CancellationToken.None);
+    }
+
+    private async Task<List<string>> VideoKeysAsync()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var keys = new List<string>();
+        await foreach (var media in scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(api.VideoBackend)
+                           .ListAsync("videos/", CancellationToken.None))
+        {
+            keys.Add(media.Key);
+        }
+
+        return keys;
+    }
+
+    /// <summary>Stored video objects that no row references: what a refused upload must not leave.</summary>
+    private async Task<List<string>> UnreferencedVideoObjectsAsync()
+    {
+        var referenced = await api.Database.RowsAsync("SELECT storage_key FROM videos");
+        return (await VideoKeysAsync()).Except(referenced).ToList();
+    }
 }
