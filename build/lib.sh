@@ -126,6 +126,70 @@ free_port() {
   die "no free TCP port found"
 }
 
+# http_answers PORT: true when an HTTP server answers on 127.0.0.1:PORT (any status).
+http_answers() {
+  local line=""
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    IFS= read -r -t 5 line <&3 || exit 1
+    [[ "$line" == HTTP/* ]]
+  ) 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------
+# s3rver (npm, pinned in package-lock.json; ensure_npm_tools installs it): a
+# local S3-compatible server for the S3 media store tests. Its credentials are
+# its built-in account, S3RVER / S3RVER.
+# ---------------------------------------------------------------------------
+
+# Set by s3rver_start: the server's process id (also its process group) and URL.
+S3RVER_PID=""
+# shellcheck disable=SC2034 # read by the scripts that source this file
+{
+  S3RVER_URL=""
+  S3RVER_ACCESS_KEY="S3RVER"
+  S3RVER_SECRET_KEY="S3RVER"
+}
+
+# s3rver_start DIR LOG: starts s3rver in its own process group on a free
+# loopback port, keeping its objects in DIR and its output in LOG, and waits
+# until it answers. Sets S3RVER_PID and S3RVER_URL; stop it with s3rver_stop.
+# shellcheck disable=SC2034 # S3RVER_URL is read by the callers
+s3rver_start() {
+  local dir="$1" logfile="$2" bin="$ROOT/node_modules/.bin/s3rver" port attempt i
+  [[ -x "$bin" ]] || die "s3rver not found at $bin (run ensure_npm_tools first)"
+  mkdir -p "$dir"
+  for attempt in 1 2 3; do
+    port="$(free_port)"
+    log "Starting s3rver on 127.0.0.1:$port ($dir)"
+    setsid "$bin" -d "$dir" -a 127.0.0.1 -p "$port" --silent >>"$logfile" 2>&1 </dev/null &
+    S3RVER_PID=$!
+    for ((i = 0; i < 150; i++)); do
+      if http_answers "$port"; then
+        S3RVER_URL="http://127.0.0.1:$port"
+        return 0
+      fi
+      kill -0 "$S3RVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    # Exited (lost a race for the port?) or never answered: try another port.
+    s3rver_stop
+    log "s3rver did not come up on port $port (attempt $attempt)"
+  done
+  tail -n 20 "$logfile" >&2 || true
+  die "s3rver did not start (log: $logfile)"
+}
+
+# s3rver_stop: stops the s3rver that s3rver_start started, if any.
+# shellcheck disable=SC2034 # S3RVER_URL is read by the callers
+s3rver_stop() {
+  [[ -n "$S3RVER_PID" ]] || return 0
+  stop_process "-$S3RVER_PID"
+  S3RVER_PID=""
+  S3RVER_URL=""
+}
+
 # ---------------------------------------------------------------------------
 # Private PostgreSQL clusters. DIR is the data directory; beside PostgreSQL's
 # own files it holds abparts.port and abparts.password (mode 0600) and log/.

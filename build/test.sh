@@ -3,7 +3,9 @@
 # Extra arguments go to `dotnet test`, e.g.:
 #   build/test.sh --filter "FullyQualifiedName~Images"
 # Tests get ABPARTS_TEST_POSTGRES, an Npgsql connection string for the
-# superuser "abparts" on database "postgres" (they create their own databases).
+# superuser "abparts" on database "postgres" (they create their own databases),
+# and ABPARTS_TEST_S3_URL, ABPARTS_TEST_S3_ACCESS_KEY, ABPARTS_TEST_S3_SECRET_KEY
+# for a throwaway s3rver (they create their own buckets).
 # The last line printed is "N passed, N failed[, N skipped]".
 set -euo pipefail
 # shellcheck source=build/lib.sh
@@ -16,6 +18,7 @@ ensure_npm_tools
 # In /tmp (not $TMPDIR) and owned by postgres, so the server can always reach it.
 tmp="$(mktemp -d /tmp/abparts-test.XXXXXX)"
 pg_dir="$tmp/postgres"
+s3_dir="$tmp/s3rver"
 results="$tmp/results"
 child=""
 
@@ -26,6 +29,7 @@ cleanup() {
     stop_process "-$child"
     child=""
   fi
+  s3rver_stop
   pg_stop "$pg_dir" || true
   rm -rf "$tmp"
 }
@@ -69,6 +73,11 @@ CONF
 pg_start "$pg_dir"
 ABPARTS_TEST_POSTGRES="$(pg_conn_string "$pg_dir" postgres)"
 export ABPARTS_TEST_POSTGRES
+
+s3rver_start "$s3_dir" "$tmp/s3rver.log"
+export ABPARTS_TEST_S3_URL="$S3RVER_URL"
+export ABPARTS_TEST_S3_ACCESS_KEY="$S3RVER_ACCESS_KEY"
+export ABPARTS_TEST_S3_SECRET_KEY="$S3RVER_SECRET_KEY"
 
 cd "$ROOT"
 log "Building AbParts.sln (Release)"
