@@ -17,7 +17,6 @@ public static class InfrastructureDependencyInjection
 {
     public const string ConnectionStringName = "Default";
 
-    /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, the password hasher, the clock and the database health check.</summary>
     /// <summary>The one video store this instance uses, chosen once from <c>Storage:Videos:Backend</c>.</summary>
     private static void AddVideoStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,6 +41,7 @@ public static class InfrastructureDependencyInjection
         }
     }
 
+    /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, libvips, ffprobe, the password hasher, the clock and the database health check.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);

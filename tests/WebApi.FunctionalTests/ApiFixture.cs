@@ -162,7 +162,7 @@ public sealed class RateLimitedApiFixture : ApiFixture
 /// The same service with videos in S3 (the s3rver that ./build/test.sh starts): only configuration differs.
 /// The bucket is created first, as an operator would.
 /// </summary>
-public sealed class S3ApiFixture : ApiFixture
+public class S3ApiFixture : ApiFixture
 {
     private readonly string _bucket = $"abparts-api-{Guid.NewGuid():N}"[..40];
 
@@ -177,7 +177,11 @@ public sealed class S3ApiFixture : ApiFixture
         $"--Storage:Videos:S3:AccessKey={Variable("ABPARTS_TEST_S3_ACCESS_KEY")}",
         $"--Storage:Videos:S3:SecretKey={Variable("ABPARTS_TEST_S3_SECRET_KEY")}",
         "--Storage:Videos:S3:ForcePathStyle=true",
+        $"--Storage:Videos:S3:RedirectToPresigned={RedirectToPresigned}",
     ];
+
+    /// <summary>Whether streaming redirects to presigned URLs instead of proxying.</summary>
+    protected virtual bool RedirectToPresigned => false;
 
     private static string S3Url => Variable("ABPARTS_TEST_S3_URL");
 
@@ -194,6 +198,12 @@ public sealed class S3ApiFixture : ApiFixture
             ? value
             : throw new InvalidOperationException(
                 $"{name} is not set. The S3 tests need the s3rver that ./build/test.sh starts; run the tests through it.");
+}
+
+/// <summary>S3 with <c>Storage:Videos:S3:RedirectToPresigned</c>: streaming answers 302 to the bucket.</summary>
+public sealed class S3RedirectApiFixture : S3ApiFixture
+{
+    protected override bool RedirectToPresigned => true;
 }
 
 [CollectionDefinition(Name)]

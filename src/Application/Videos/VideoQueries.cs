@@ -101,6 +101,20 @@ public sealed class OpenVideoHandler(IRepository<VideoAsset> videos, IMediaStore
     }
 }
 
+/// <summary>Where a client may fetch the video's bytes directly (S3 with RedirectToPresigned), or <c>null</c>.</summary>
+public sealed record DirectVideoUrlQuery(Guid Id) : IRequest<Uri?>;
+
+public sealed class DirectVideoUrlHandler(IRepository<VideoAsset> videos, IMediaStores stores)
+    : IRequestHandler<DirectVideoUrlQuery, Uri?>
+{
+    public async Task<Uri?> Handle(DirectVideoUrlQuery request, CancellationToken cancellationToken)
+    {
+        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
+                    ?? throw NotFoundException.For("Video", request.Id);
+        return stores.Resolve(video.Location.Backend) is IDirectReadStore direct ? direct.DirectReadUrl(video.Location.Key) : null;
+    }
+}
+
 /// <summary>Deletes a video, its bytes and its poster. Support videos: super admins; part videos: admins too.</summary>
 public sealed record DeleteVideoCommand(Guid Id) : IRequest<Unit>, ITransactionalRequest;
 

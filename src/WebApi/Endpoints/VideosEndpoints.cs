@@ -107,6 +107,13 @@ public static class VideosEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
+        if (await mediator.Send(new DirectVideoUrlQuery(id), cancellationToken) is { } direct)
+        {
+            // The object store answers the range itself; the presigned URL is short-lived.
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Redirect(direct.ToString());
+        }
+
         var decision = RangeDecision.Decide(http.Request, video.Size, entityTag, video.UpdatedAt);
         if (decision is RangeDecision.Unsatisfiable)
         {

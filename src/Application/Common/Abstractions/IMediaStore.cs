@@ -25,6 +25,15 @@ public interface IMediaStore
     IAsyncEnumerable<StoredMedia> ListAsync(string prefix, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A store that can let a client fetch an object itself (S3 presigned GET), sparing the service the bytes.
+/// </summary>
+public interface IDirectReadStore
+{
+    /// <summary>A short-lived URL to read <paramref name="key"/> from, or <c>null</c> when the service should proxy.</summary>
+    Uri? DirectReadUrl(string key);
+}
+
 /// <summary>Chooses the adapter for a backend; the storage policy chooses the backend.</summary>
 public interface IMediaStores
 {

@@ -22,7 +22,7 @@ namespace AbParts.Infrastructure.Storage.S3;
 /// metadata (<c>x-amz-meta-sha256</c>), so <see cref="StatAsync"/> needs one HEAD. Decisions: ADR 0008.
 /// </summary>
 public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions> options, TimeProvider time,
-    ILogger<S3MediaStore> logger) : IMediaStore
+    ILogger<S3MediaStore> logger) : IMediaStore, IDirectReadStore
 {
     /// <summary>The size of a multipart part, and the largest object sent in a single PutObject (exclusive).</summary>
     public const int PartBytes = 8 * 1024 * 1024;
@@ -166,6 +166,10 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
     /// A URL that GETs <paramref name="key"/> without credentials until <paramref name="lifetime"/> has
     /// passed (SigV4 query signing, done locally: it neither checks that the key exists nor calls S3).
     /// </summary>
+    /// <summary>With <c>RedirectToPresigned</c>, a presigned GET valid for <c>PresignedUrlLifetime</c>; otherwise null.</summary>
+    public Uri? DirectReadUrl(string key) =>
+        _options.RedirectToPresigned ? GetPresignedReadUrl(key, _options.PresignedUrlLifetime) : null;
+
     public Uri GetPresignedReadUrl(string key, TimeSpan lifetime)
     {
         EnsureKey(key);
