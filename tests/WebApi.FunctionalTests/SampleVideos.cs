@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AbParts.Tests.Support;
 
 namespace AbParts.WebApi.FunctionalTests;
 
@@ -12,8 +12,6 @@ public static class SampleVideos
     private static readonly Lazy<byte[]> WebmBytes = new(() => Make("clip.webm",
         "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "1", "-c:v", "libvpx", "-b:v", "200k", "-deadline", "realtime"));
 
-    private static readonly string[] Quiet = ["-v", "error", "-y"];
-
     /// <summary>2 s, 320x240, H.264 and AAC.</summary>
     public static byte[] Mp4 => Mp4Bytes.Value;
 
@@ -23,18 +21,7 @@ public static class SampleVideos
     private static byte[] Make(string name, params string[] arguments)
     {
         var path = Path.Combine(Folder.Value, name);
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in Quiet.Concat(arguments).Append(path))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)
-                            ?? throw new InvalidOperationException("ffmpeg did not start: install Debian's ffmpeg (./build/test.sh does).");
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0
-            ? File.ReadAllBytes(path)
-            : throw new InvalidOperationException($"ffmpeg could not make {name}: {errors}");
+        AbParts.Tests.Support.Cli.Ffmpeg([.. arguments, path]);
+        return File.ReadAllBytes(path);
     }
 }

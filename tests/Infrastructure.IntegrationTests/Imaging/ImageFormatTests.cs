@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 

@@ -1,6 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
 using Microsoft.Extensions.Logging;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 

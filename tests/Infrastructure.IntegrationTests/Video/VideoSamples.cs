@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Video;
 
@@ -75,7 +74,7 @@ public sealed class VideoSamples : IDisposable
     public string NewFifo()
     {
         var path = Path.Combine(Folder, $"stuck-{Guid.NewGuid():N}.mp4");
-        Run("mkfifo", "coreutils", [path]);
+        Cli.Run("mkfifo", "coreutils", [path]);
         return path;
     }
 
@@ -90,7 +89,7 @@ public sealed class VideoSamples : IDisposable
     /// <summary>Width and height as ffprobe reads them from a file (an image or a video's first stream).</summary>
     public static (int Width, int Height) FrameSize(string path)
     {
-        var csv = Run("ffprobe", "ffmpeg", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+        var csv = Cli.Run("ffprobe", "ffmpeg", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
             "-of", "csv=p=0", "file:" + path]).Trim().Split(',');
         return (int.Parse(csv[0], System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(csv[1], System.Globalization.CultureInfo.InvariantCulture));
@@ -148,44 +147,5 @@ public sealed class VideoSamples : IDisposable
         File.WriteAllBytes(target, bytes[..(int)(bytes.Length * fraction)]);
     }
 
-    private static void Ffmpeg(string[] arguments) => Run("ffmpeg", "ffmpeg", ["-v", "error", "-nostdin", "-y", .. arguments]);
-
-    private static string Run(string tool, string package, string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"The '{tool}' command is missing: install the Debian package {package} (./build/test.sh installs it).", e);
-        }
-
-        using (process)
-        {
-            var errors = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"{tool} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {errors.Result}");
-            }
-
-            return output;
-        }
-    }
+    private static void Ffmpeg(string[] arguments) => Cli.Ffmpeg(arguments);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+namespace AbParts.Tests.Support;
 
 /// <summary>Runs Debian's command-line tools (vips, vipsheader, ffmpeg): the independent side of every check.</summary>
 public static class Cli
@@ -18,7 +18,8 @@ public static class Cli
     public static string Ffmpeg(params string[] arguments) =>
         Run("ffmpeg", "ffmpeg", ["-v", "error", "-nostdin", "-y", .. arguments]);
 
-    private static string Run(string tool, string package, params string[] arguments)
+    /// <summary>Runs <paramref name="tool"/> (from Debian package <paramref name="package"/>) and returns its output; fails with its error text.</summary>
+    public static string Run(string tool, string package, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool)
         {
