@@ -62,6 +62,7 @@ public static class WebApiDependencyInjection
         });
         services.AddAbPartsOpenApi();
         services.AddHostedService<SweepService>();
+        services.AddMemoryCache(options => options.SizeLimit = 10_000); // entries: video lookups
         return services;
     }
 

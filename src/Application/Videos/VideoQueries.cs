@@ -15,7 +15,14 @@ namespace AbParts.Application.Videos;
 
 public sealed class VideoByIdSpec : Specification<VideoAsset>
 {
-    public VideoByIdSpec(VideoAssetId id) => Where(v => v.Id == id);
+    public VideoByIdSpec(VideoAssetId id, bool readOnly = false)
+    {
+        Where(v => v.Id == id);
+        if (readOnly)
+        {
+            ReadOnly();
+        }
+    }
 }
 
 public sealed class SupportVideosSpec : Specification<VideoAsset>
@@ -86,32 +93,33 @@ public sealed class GetVideoHandler(IRepository<VideoAsset> videos) : IRequestHa
                       ?? throw NotFoundException.For("Video", request.Id));
 }
 
-/// <summary>The bytes of a video, or of one range of them.</summary>
-public sealed record OpenVideoQuery(Guid Id, ByteRange? Range) : IRequest<MediaContent>;
+/// <summary>
+/// Everything streaming needs from one lookup: the video's facts, a direct URL when its store offers one
+/// (S3 with RedirectToPresigned), and a way to open its bytes or a range of them.
+/// </summary>
+public sealed record StreamVideoQuery(Guid Id) : IRequest<VideoPlayback>;
 
-public sealed class OpenVideoHandler(IRepository<VideoAsset> videos, IMediaStores stores)
-    : IRequestHandler<OpenVideoQuery, MediaContent>
+public sealed class VideoPlayback(VideoDto video, Uri? directUrl, IMediaStore store, string key)
 {
-    public async Task<MediaContent> Handle(OpenVideoQuery request, CancellationToken cancellationToken)
-    {
-        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
-                    ?? throw NotFoundException.For("Video", request.Id);
-        return await stores.Resolve(video.Location.Backend).OpenAsync(video.Location.Key, request.Range, cancellationToken)
-               ?? throw new InvalidOperationException($"The bytes of video {video.Id} are missing from {video.Location}.");
-    }
+    public VideoDto Video { get; } = video;
+
+    public Uri? DirectUrl { get; } = directUrl;
+
+    public async Task<MediaContent> OpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
+        await store.OpenAsync(key, range, cancellationToken)
+        ?? throw new InvalidOperationException($"The bytes of video {Video.Id} are missing from {store.Backend}:{key}.");
 }
 
-/// <summary>Where a client may fetch the video's bytes directly (S3 with RedirectToPresigned), or <c>null</c>.</summary>
-public sealed record DirectVideoUrlQuery(Guid Id) : IRequest<Uri?>;
-
-public sealed class DirectVideoUrlHandler(IRepository<VideoAsset> videos, IMediaStores stores)
-    : IRequestHandler<DirectVideoUrlQuery, Uri?>
+public sealed class StreamVideoHandler(IRepository<VideoAsset> videos, IMediaStores stores)
+    : IRequestHandler<StreamVideoQuery, VideoPlayback>
 {
-    public async Task<Uri?> Handle(DirectVideoUrlQuery request, CancellationToken cancellationToken)
+    public async Task<VideoPlayback> Handle(StreamVideoQuery request, CancellationToken cancellationToken)
     {
-        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
+        var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id), readOnly: true), cancellationToken)
                     ?? throw NotFoundException.For("Video", request.Id);
-        return stores.Resolve(video.Location.Backend) is IDirectReadStore direct ? direct.DirectReadUrl(video.Location.Key) : null;
+        var store = stores.Resolve(video.Location.Backend);
+        var direct = store is IDirectReadStore links ? links.DirectReadUrl(video.Location.Key) : null;
+        return new VideoPlayback(VideoDto.From(video), direct, store, video.Location.Key);
     }
 }
 

@@ -6,6 +6,7 @@ using AbParts.WebApi.ErrorHandling;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -79,10 +80,42 @@ public static class VideosEndpoints
         CancellationToken cancellationToken) =>
         TypedResults.Ok(VideoResponse.For(await mediator.Send(new GetVideoQuery(id), cancellationToken), signer));
 
-    public static async Task<NoContent> DeleteVideo(Guid id, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<NoContent> DeleteVideo(Guid id, IMediator mediator, IMemoryCache cache,
+        CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteVideoCommand(id), cancellationToken);
+        cache.Remove(PlaybackKey(id));
         return TypedResults.NoContent();
+    }
+
+    private static string PlaybackKey(Guid id) => $"video-playback:{id}";
+
+    /// <summary>
+    /// The video's lookup, kept for <c>Videos:LookupCacheSeconds</c> (10) so that a player's stream of range
+    /// requests costs one database query, not one each. Evicted on delete here; elsewhere within the lifetime.
+    /// </summary>
+    private static async Task<VideoPlayback> PlaybackAsync(Guid id, HttpContext http, IMediator mediator,
+        CancellationToken cancellationToken)
+    {
+        var seconds = http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Videos:LookupCacheSeconds", 10);
+        if (seconds <= 0)
+        {
+            return await mediator.Send(new StreamVideoQuery(id), cancellationToken);
+        }
+
+        var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
+        if (cache.TryGetValue(PlaybackKey(id), out VideoPlayback? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var playback = await mediator.Send(new StreamVideoQuery(id), cancellationToken);
+        cache.Set(PlaybackKey(id), playback, new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds),
+            Size = 1,
+        });
+        return playback;
     }
 
     public static Task<IResult> GetVideoThumbnail(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
@@ -92,7 +125,8 @@ public static class VideosEndpoints
     /// <summary>RFC 9110 range requests over whichever store holds the video; the store reads only the range.</summary>
     public static async Task<IResult> StreamVideo(Guid id, HttpContext http, IMediator mediator, CancellationToken cancellationToken)
     {
-        var video = await mediator.Send(new GetVideoQuery(id), cancellationToken);
+        var stream = await PlaybackAsync(id, http, mediator, cancellationToken);
+        var video = stream.Video;
         var entityTag = $"\"{video.Sha256}\"";
         var headers = http.Response.GetTypedHeaders();
         http.Response.Headers.AcceptRanges = "bytes";
@@ -107,7 +141,7 @@ public static class VideosEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        if (await mediator.Send(new DirectVideoUrlQuery(id), cancellationToken) is { } direct)
+        if (stream.DirectUrl is { } direct)
         {
             // The object store answers the range itself; the presigned URL is short-lived.
             http.Response.Headers.CacheControl = "no-store";
@@ -139,7 +173,7 @@ public static class VideosEndpoints
             return Results.Empty;
         }
 
-        await using var content = await mediator.Send(new OpenVideoQuery(id, range), cancellationToken);
+        await using var content = await stream.OpenAsync(range, cancellationToken);
         await content.Stream.CopyToAsync(http.Response.Body, 128 * 1024, cancellationToken);
         return Results.Empty;
     }
