@@ -21,6 +21,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             $"--Auth:Jwt:SigningKey={ApiFixture.SigningKey}",
             $"--ABPARTS_DATA_DIR={_dataDirectory}",
             "--Logging:LogLevel:Default=None",
+            "--Logging:LogLevel:Microsoft.EntityFrameworkCore=None", // its connection failures are the point here
         ]);
         _address = await ApiFixture.StartAsync(_app);
     }
