@@ -409,3 +409,45 @@ public sealed class ImagesTests(ApiFixture api)
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
     }
 }
+
+/// <summary>Uploads racing on the same owner: each answers 200 or 409, never 500, and nothing is left half done.</summary>
+[Collection(ApiTestGroup.Name)]
+public sealed class ConcurrentUploadTests(ApiFixture api)
+{
+    [Fact]
+    public async Task SimultaneousPhotoUploadsOfOneUserEndConsistent()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        var photo = SampleImages.MediumJpeg;
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "photo.jpg" } };
+            using var response = await client.PostAsync("/uploads/users/profile-photo", form);
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                await response.ShouldBeProblemAsync(409, ProblemTypes.Conflict);
+            }
+
+            return response.StatusCode;
+        }));
+        using var served = await client.GetAsync($"/images/users/{userId}/profile");
+
+        statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.Conflict);
+        statuses.Should().Contain(HttpStatusCode.OK);
+        served.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await api.Database.RowsAsync("""
+            SELECT b.key FROM media_blobs b
+            WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
+              AND NOT EXISTS (SELECT 1 FROM image_thumbnails t WHERE t.storage_key = b.key)
+            """)).Should().BeEmpty("no bytes outlive their image row");
+        (await api.Database.RowsAsync("""
+            SELECT i.id FROM images i
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_photo_image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.logo_image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM part_images p WHERE p.image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.poster_image_id = i.id)
+            """)).Should().BeEmpty("no image is left without an owner");
+        client.Dispose();
+    }
+}

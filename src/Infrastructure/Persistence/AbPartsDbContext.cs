@@ -42,6 +42,13 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
             // Two requests raced past the handler's existence check; the unique index decided.
             throw new ConflictException(ConflictMessage(unique.ConstraintName), exception);
         }
+        catch (DbUpdateConcurrencyException exception)
+        {
+            // Another request changed or removed the same rows first (two uploads replacing the same
+            // photo both delete the old image). The transaction rolls back; the client may simply retry.
+            throw new ConflictException(
+                "Another request changed this at the same moment; nothing was saved. Try again.", exception);
+        }
     }
 
     async Task<IUnitOfWorkTransaction?> IUnitOfWork.BeginTransactionAsync(CancellationToken cancellationToken) =>

@@ -31,6 +31,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             PayloadTooLargeException e => (413, ProblemTypes.PayloadTooLarge, "Payload too large", e.Message),
             UnprocessableMediaException e => (422, ProblemTypes.InvalidMedia, "File cannot be processed", e.Message),
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
+            _ when IsConcurrencyFailure(exception) => (409, ProblemTypes.Conflict, "Conflict",
+                "Another request changed this at the same moment; nothing was saved. Try again."),
             _ when IsDatabaseUnavailable(exception) => (503, ProblemTypes.Unavailable, "Service unavailable",
                 "The database cannot be reached. Try again shortly."),
             _ => (500, ProblemTypes.Internal, "Internal error",
@@ -59,6 +61,13 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         await ProblemResponses.WriteAsync(httpContext, status, type, title, detail, errors);
         return true;
     }
+
+    /// <summary>A deadlock or serialization failure: the transaction was rolled back and may be retried.</summary>
+    private static bool IsConcurrencyFailure(Exception exception) =>
+        exception.GetBaseException() is Npgsql.PostgresException
+        {
+            SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure,
+        };
 
     /// <summary>PostgreSQL down or unreachable (not a failing statement, which stays a 500).</summary>
     private static bool IsDatabaseUnavailable(Exception exception) =>

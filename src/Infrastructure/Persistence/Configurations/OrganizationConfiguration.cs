@@ -14,7 +14,9 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Id).HasConversion(id => id.Value, value => new OrganizationId(value)).ValueGeneratedNever();
         builder.Property(o => o.Name).HasMaxLength(Organization.NameMaxLength);
         builder.HasIndex(o => o.Name).IsUnique();
-        builder.Property(o => o.LogoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value));
+        // A concurrency token, as for profile photos: concurrent logo uploads must not orphan an image.
+        builder.Property(o => o.LogoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value))
+            .IsConcurrencyToken();
         builder.HasOne<ImageAsset>().WithMany().HasForeignKey(o => o.LogoImageId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(o => o.LogoUrl).HasColumnType("text");
     }

@@ -22,7 +22,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .HasMaxLength(20);
         builder.Property(u => u.OrganizationId).HasConversion(id => id.Value, value => new OrganizationId(value));
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId).OnDelete(DeleteBehavior.Restrict);
-        builder.Property(u => u.ProfilePhotoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value));
+        // A concurrency token: two uploads replacing the same photo at once must not both win, or the
+        // loser's image would be left owned by nobody. The later writer gets a 409 and may retry.
+        builder.Property(u => u.ProfilePhotoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value))
+            .IsConcurrencyToken();
         builder.HasOne<ImageAsset>().WithMany().HasForeignKey(u => u.ProfilePhotoImageId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(u => u.ProfilePhotoUrl).HasColumnType("text");
         builder.Ignore(u => u.IsSuperAdmin);
