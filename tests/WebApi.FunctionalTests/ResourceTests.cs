@@ -213,6 +213,7 @@ public sealed class ResourceTests(ApiFixture api)
     {
         using var admin = await api.SuperAdminAsync();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        var before = await RowCountsAsync();
 
         using var response = path.Contains('?', StringComparison.Ordinal)
             ? await admin.GetAsync(path)
@@ -220,6 +221,7 @@ public sealed class ResourceTests(ApiFixture api)
 
         ((int)response.StatusCode).Should().Be(400, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await RowCountsAsync()).Should().Be(before, "a refused request changes nothing");
     }
 
     [Fact]
@@ -250,6 +252,9 @@ public sealed class ResourceTests(ApiFixture api)
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private async Task<string> RowCountsAsync() => string.Join(",", await api.Database.RowsAsync(
+        "SELECT (SELECT count(*) FROM organizations), (SELECT count(*) FROM users), (SELECT count(*) FROM parts)"));
 }
 
 [Collection(ApiTestGroup.Name)]

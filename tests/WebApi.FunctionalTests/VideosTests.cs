@@ -224,10 +224,13 @@ public abstract class VideoEndpointTests(ApiFixture api)
     {
         using var admin = await api.SuperAdminAsync();
         using var form = new MultipartFormDataContent { { Video(SampleVideos.Mp4), "file", "a.mp4" } };
+        var rows = await CountsAsync();
 
         using var response = await admin.PostAsync("/videos/support", form);
 
         ((int)response.StatusCode).Should().Be(400);
+        (await CountsAsync()).Should().Be(rows, "a refused upload leaves no row");
+        (await UnreferencedVideoObjectsAsync()).Should().BeEmpty("a refused upload leaves no stored video");
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
             // Another request changed or removed the same rows first (two uploads replacing the same
             // photo both delete the old image). The transaction rolls back; the client may simply retry.
             throw new ConflictException(
-                "Another request changed this at the same moment; nothing was saved. Try again.", exception);
+                ConflictException.ConcurrentChange, exception);
         }
     }
 

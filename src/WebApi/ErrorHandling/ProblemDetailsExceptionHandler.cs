@@ -32,7 +32,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             UnprocessableMediaException e => (422, ProblemTypes.InvalidMedia, "File cannot be processed", e.Message),
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
             _ when IsConcurrencyFailure(exception) => (409, ProblemTypes.Conflict, "Conflict",
-                "Another request changed this at the same moment; nothing was saved. Try again."),
+                ConflictException.ConcurrentChange),
             _ when IsDatabaseUnavailable(exception) => (503, ProblemTypes.Unavailable, "Service unavailable",
                 "The database cannot be reached. Try again shortly."),
             _ => (500, ProblemTypes.Internal, "Internal error",

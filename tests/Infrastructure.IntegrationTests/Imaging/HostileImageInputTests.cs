@@ -1,6 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 

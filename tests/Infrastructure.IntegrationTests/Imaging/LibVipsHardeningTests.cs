@@ -1,4 +1,5 @@
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+using AbParts.Tests.Support;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 

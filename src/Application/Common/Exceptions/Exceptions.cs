@@ -53,6 +53,9 @@ public sealed class NotFoundException : Exception
 /// <summary>The request collides with existing state, such as a duplicate unique key; maps to 409.</summary>
 public sealed class ConflictException : Exception
 {
+    /// <summary>Why a request lost a race with another: nothing was saved and it may simply be retried.</summary>
+    public const string ConcurrentChange = "Another request changed this at the same moment; nothing was saved. Try again.";
+
     public ConflictException() : base("The request conflicts with the current state.") { }
 
     public ConflictException(string message) : base(message) { }

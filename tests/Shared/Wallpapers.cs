@@ -1,4 +1,4 @@
-namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+namespace AbParts.Tests.Support;
 
 /// <summary>Real photographs from Debian's plasma-workspace-wallpapers, which ./build/test.sh installs.</summary>
 public static class Wallpapers
@@ -14,6 +14,9 @@ public static class Wallpapers
 
     /// <summary>1080x1920 (portrait) RGB PNG.</summary>
     public static string AltaiPortraitPng => Require("Altai/contents/images/1080x1920.png");
+
+    /// <summary>2560x1600 JPEG photograph.</summary>
+    public static string PathJpeg => Require("Path/contents/images/2560x1600.jpg");
 
     /// <summary>2560x1600 progressive JPEG (the file name is not its size).</summary>
     public static string AutumnJpeg => Require("Autumn/contents/images/1920x1080.jpg");

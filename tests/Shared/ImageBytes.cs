@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+namespace AbParts.Tests.Support;
 
 /// <summary>Small byte-level builders for inputs no tool should have to make: hostile files and EXIF blocks.</summary>
 public static class ImageBytes

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+namespace AbParts.Tests.Support;
 
 /// <summary>What a WebP file's RIFF container and bitstream headers say, read here without libvips.</summary>
 /// <param name="Chunks">The top-level chunk ids in file order, e.g. <c>VP8X, ALPH, VP8 </c>.</param>
