@@ -24,12 +24,15 @@ public sealed class AddPartImagesValidator : AbstractValidator<AddPartImagesComm
             .WithMessage($"A part holds at most {options.Value.MaxImagesPerPart} images.");
 }
 
-public sealed class AddPartImagesHandler(ImageStorage storage, IRepository<Part> parts, IOptions<ImageOptions> options,
-    IUnitOfWork unitOfWork) : IRequestHandler<AddPartImagesCommand, IReadOnlyList<PartImageDto>>
+public sealed class AddPartImagesHandler(ImageStorage storage, IPartGalleryLock gallery, IRepository<Part> parts,
+    IOptions<ImageOptions> options, IUnitOfWork unitOfWork)
+    : IRequestHandler<AddPartImagesCommand, IReadOnlyList<PartImageDto>>
 {
     public async Task<IReadOnlyList<PartImageDto>> Handle(AddPartImagesCommand request, CancellationToken cancellationToken)
     {
-        var part = await PartImageRules.PartAsync(parts, request.PartId, cancellationToken);
+        // Locked before the count is read and held while the images are processed: a concurrent add to
+        // the same part waits and then counts these images too, so the maximum holds and positions stay unique.
+        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
         var max = options.Value.MaxImagesPerPart;
         if (part.ImageCount + request.Files.Count > max)
         {
@@ -53,12 +56,12 @@ public sealed class AddPartImagesHandler(ImageStorage storage, IRepository<Part>
 /// <summary>Removes the image at <paramref name="Index"/>; the ones after it move up.</summary>
 public sealed record RemovePartImageCommand(Guid PartId, int Index) : IRequest<Unit>, ITransactionalRequest;
 
-public sealed class RemovePartImageHandler(ImageStorage storage, IRepository<Part> parts, IUnitOfWork unitOfWork)
-    : IRequestHandler<RemovePartImageCommand, Unit>
+public sealed class RemovePartImageHandler(ImageStorage storage, IPartGalleryLock gallery, IRepository<Part> parts,
+    IUnitOfWork unitOfWork) : IRequestHandler<RemovePartImageCommand, Unit>
 {
     public async Task<Unit> Handle(RemovePartImageCommand request, CancellationToken cancellationToken)
     {
-        var part = await PartImageRules.PartAsync(parts, request.PartId, cancellationToken);
+        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
         PartImageRules.EnsureIndex(part, request.Index);
         var removed = part.RemoveImageAt(request.Index);
         await unitOfWork.SaveChangesAsync(cancellationToken); // the gallery row goes before the image it references
@@ -78,12 +81,12 @@ public sealed class ReorderPartImagesValidator : AbstractValidator<ReorderPartIm
             .Must(o => o.Distinct().Count() == o.Count).WithMessage("'order' must not repeat an index.");
 }
 
-public sealed class ReorderPartImagesHandler(IRepository<Part> parts, IUnitOfWork unitOfWork)
+public sealed class ReorderPartImagesHandler(IPartGalleryLock gallery, IRepository<Part> parts, IUnitOfWork unitOfWork)
     : IRequestHandler<ReorderPartImagesCommand, int>
 {
     public async Task<int> Handle(ReorderPartImagesCommand request, CancellationToken cancellationToken)
     {
-        var part = await PartImageRules.PartAsync(parts, request.PartId, cancellationToken);
+        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
         var count = part.ImageCount;
         if (request.Order.Count != count || request.Order.Any(i => i < 0 || i >= count))
         {
@@ -111,6 +114,16 @@ internal static class PartImageRules
     public static async Task<Part> PartAsync(IRepository<Part> parts, Guid id, CancellationToken cancellationToken) =>
         await parts.FirstOrDefaultAsync(new PartByIdSpec(new PartId(id)), cancellationToken)
         ?? throw NotFoundException.For("Part", id);
+
+    /// <summary>
+    /// The part of a gallery change, read only once this transaction holds the part's gallery lock, so
+    /// that concurrent changes of one part run one after the other and none works on a stale gallery.
+    /// </summary>
+    public static async Task<Part> LockedPartAsync(IPartGalleryLock gallery, IRepository<Part> parts, Guid id,
+        CancellationToken cancellationToken) =>
+        await gallery.AcquireAsync(new PartId(id), cancellationToken)
+            ? await PartAsync(parts, id, cancellationToken)
+            : throw NotFoundException.For("Part", id);
 
     public static void EnsureIndex(Part part, int index)
     {

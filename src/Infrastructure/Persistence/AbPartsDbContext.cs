@@ -58,7 +58,19 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
 
     private sealed class Transaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction inner) : IUnitOfWorkTransaction
     {
-        public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await inner.CommitAsync(cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // A deferred unique constraint (part_images positions) is checked only now; PostgreSQL
+                // has rolled the whole transaction back.
+                throw new ConflictException(ConflictMessage(exception.ConstraintName), exception);
+            }
+        }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync(); // rolls back unless committed
     }
@@ -68,6 +80,7 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
         "ix_users_username" => "The username is taken.",
         "ix_parts_part_number" => "A part with this part number already exists.",
         "ix_organizations_name" => "An organization with this name already exists.",
+        "uq_part_images_part_id_position" => ConflictException.ConcurrentChange,
         _ => "The request conflicts with an existing record.",
     };
 }

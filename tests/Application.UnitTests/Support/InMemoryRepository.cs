@@ -16,6 +16,9 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
 
     public IReadOnlyList<T> Items => _items;
 
+    /// <summary>How many queries were answered, so a test can tell whether something happened before the first read.</summary>
+    public int Reads { get; private set; }
+
     public Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(Evaluate(specification).FirstOrDefault());
 
@@ -35,6 +38,7 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
     private IEnumerable<T> Matching(Specification<T> specification)
     {
         ArgumentNullException.ThrowIfNull(specification);
+        Reads++;
         return _items.Where(specification.IsSatisfiedBy);
     }
 

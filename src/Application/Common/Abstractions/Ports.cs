@@ -35,6 +35,7 @@ public interface IUnitOfWork
 
 public interface IUnitOfWorkTransaction : IAsyncDisposable
 {
+    /// <summary>Commits; a unique key checked only at commit (a deferred constraint) surfaces as <see cref="Exceptions.ConflictException"/>.</summary>
     Task CommitAsync(CancellationToken cancellationToken);
 }
 

@@ -30,7 +30,10 @@ internal sealed class PartConfiguration : IEntityTypeConfiguration<Part>
             images.Property<PartId>("PartId").HasConversion(id => id.Value, value => new PartId(value));
             images.Property(i => i.ImageId).HasConversion(id => id.Value, value => new ImageAssetId(value));
             images.HasKey("PartId", nameof(PartImage.ImageId));
-            images.HasIndex("PartId", nameof(PartImage.Position));
+            // Positions are unique per part through uq_part_images_part_id_position, UNIQUE (part_id, position)
+            // DEFERRABLE INITIALLY DEFERRED, so a reorder may swap positions within its transaction. EF cannot
+            // express a deferrable constraint: migration PartGalleryUniquePositions creates it, and
+            // SchemaTests lets it be the one difference from the schema EF derives (ADR 0010).
             images.HasOne<ImageAsset>().WithMany().HasForeignKey(i => i.ImageId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Navigation(p => p.Images).UsePropertyAccessMode(PropertyAccessMode.Field);
