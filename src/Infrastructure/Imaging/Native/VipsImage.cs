@@ -71,10 +71,10 @@ internal static class VipsImage
     /// <summary>Runs the pipeline behind <paramref name="image"/> into memory; decoding errors surface here.</summary>
     public static VipsImageHandle ToMemory(VipsImageHandle image) => Checked(VipsNative.ImageCopyMemory(image));
 
-    /// <summary>Encodes as lossy WebP at <paramref name="quality"/>. Metadata is removed afterwards by <see cref="WebpContainer.StripMetadata"/>.</summary>
-    public static byte[] EncodeWebp(VipsImageHandle image, int quality)
+    /// <summary>Encodes as lossy WebP at <paramref name="quality"/> with libwebp's <paramref name="effort"/> (0–6). Metadata is removed afterwards by <see cref="WebpContainer.StripMetadata"/>.</summary>
+    public static byte[] EncodeWebp(VipsImageHandle image, int quality, int effort)
     {
-        var suffix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $".webp[Q={quality},strip]");
+        var suffix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $".webp[Q={quality},effort={effort},strip]");
         var status = VipsNative.ImageWriteToBuffer(image, suffix, out var buffer, out var length, IntPtr.Zero);
         try
         {

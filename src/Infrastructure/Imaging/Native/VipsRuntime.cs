@@ -84,6 +84,11 @@ internal static class VipsRuntime
 
     private static void Initialize(ILogger logger)
     {
+        if (!GlibcAllocator.Tune())
+        {
+            logger.LogWarning("The C library's allocator could not be tuned (not glibc?); resident memory may grow under image load");
+        }
+
         try
         {
             if (VipsNative.Init("abparts") != 0)
