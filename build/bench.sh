@@ -142,15 +142,18 @@ EOF
   nginx -c "$nginx_conf"
 }
 
-# wrk_run URL [HEADER...]: prints "<requests/s> <p99 ms>"; fails if any answer was not 2xx/3xx.
+# wrk_run URL [HEADER...]: prints "<requests/s> <p99 ms>" of 10 s after 3 s of warm-up (the API's JIT
+# compiles and tiers up its hot paths in the first seconds; nginx is warmed the same way); fails if any
+# answer was not 2xx/3xx.
 wrk_run() {
   local url=$1 out header
-  local -a args=(-t2 -c32 -d10s --latency)
+  local -a args=(-t2 -c32 --latency)
   shift
   for header in "$@"; do
     args+=(-H "$header")
   done
-  out=$(wrk "${args[@]}" "$url")
+  wrk "${args[@]}" -d3s "$url" >/dev/null
+  out=$(wrk "${args[@]}" -d10s "$url")
   if grep -q "Non-2xx or 3xx responses" <<<"$out"; then
     die "wrk got error answers from $url: $(grep 'Non-2xx' <<<"$out")"
   fi
@@ -214,7 +217,7 @@ bench_serve() {
   url=$(sed -E 's/.*"url":"([^"]+)".*/\1/' <<<"$upload")
   user_path="${url%%\?*}"
   curl -sf -o "$tmp/www/photo.webp" "$api$url"
-  log "Serving a $(stat -c %s "$tmp/www/photo.webp")-byte WebP: wrk -t2 -c32 -d10s against each"
+  log "Serving a $(stat -c %s "$tmp/www/photo.webp")-byte WebP: wrk -t2 -c32, 3 s of warm-up then 10 s, against each"
   read -r signed_rps signed_p99 < <(wrk_run "$api$url")
   read -r bearer_rps bearer_p99 < <(wrk_run "$api$user_path" "Authorization: Bearer $token")
   read -r static_rps static_p99 < <(wrk_run "http://127.0.0.1:$nginx_port/photo.webp")
@@ -288,8 +291,10 @@ bench_video() {
   id=$(sed -E 's/.*"id":"([^"]+)".*/\1/' <<<"$video")
   stream="$api/videos/stream/$id"
   cp "$tmp/video.mp4" "$tmp/www/video.mp4"
-  log "Streaming a $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB video to 8 clients, whole and in 1 MB ranges"
+  log "Streaming a $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB video to 8 clients, whole and in 1 MB ranges (after a warm-up round each)"
+  (parallel_fetch 8 "$stream" >/dev/null) # a subshell: its wait must not wait for the API
   mb_api=$(parallel_fetch 8 "$stream")
+  (parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" >/dev/null)
   mb_nginx=$(parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4")
   range_api=$(wrk_run "$stream" "Range: bytes=1048576-2097151" "Authorization: Bearer $token" | awk '{ print $1 }')
   range_nginx=$(wrk_run "http://127.0.0.1:$nginx_port/video.mp4" "Range: bytes=1048576-2097151" | awk '{ print $1 }')

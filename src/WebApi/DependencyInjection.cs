@@ -54,15 +54,10 @@ public static class WebApiDependencyInjection
                 .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddSignInRateLimiting(configuration);
-        services.AddOutputCache(options =>
-        {
-            options.SizeLimit = configuration.GetValue("Images:ResponseCacheMegabytes", 64L) * 1024 * 1024;
-            options.MaximumBodySize = ImageResponseCache.MaximumBodySize;
-            options.AddPolicy(ImageResponseCache.PolicyName, new ImageResponseCache());
-        });
+        services.AddSingleton<ImageCache>();
         services.AddAbPartsOpenApi();
         services.AddHostedService<SweepService>();
-        services.AddMemoryCache(options => options.SizeLimit = 10_000); // entries: video lookups
+        services.AddSingleton<VideoPlaybackCache>();
         return services;
     }
 
@@ -100,5 +95,6 @@ public static class WebApiDependencyInjection
                 $"{JwtOptions.SectionName}:SigningKey must be at least {JwtOptions.MinKeyBytes} bytes (256 bits) for HS256.")
             .ValidateOnStart();
         services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
+        services.AddSingleton<ValidatedTokenCache>();
     }
 }

@@ -41,7 +41,6 @@ public static class WebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.UseOutputCache();
 
         app.MapAbPartsOpenApi();
         app.MapHealthEndpoints();

@@ -96,6 +96,27 @@ public sealed class AuthenticationTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AnAlteredCopyOfATokenAlreadyAcceptedIsStillRefused()
+    {
+        var token = await api.SignInAsync(ApiFixture.SuperAdminUsername, ApiFixture.SuperAdminPassword);
+        var parts = token.Split('.');
+        var escalated = Base64UrlEncoder.Encode(Base64UrlEncoder.Decode(parts[1]).Replace("\"exp\":", "\"exp\":9"));
+        using var genuine = api.WithToken(token);
+        using var resigned = api.WithToken($"{parts[0]}.{parts[1]}.{parts[2][..^2]}AA");
+        using var extended = api.WithToken($"{parts[0]}.{escalated}.{parts[2]}");
+
+        using var first = await genuine.GetAsync("/parts");
+        using var withOtherSignature = await resigned.GetAsync("/parts");
+        using var withLongerLife = await extended.GetAsync("/parts");
+        using var again = await genuine.GetAsync("/parts");
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        await withOtherSignature.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        await withLongerLife.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        again.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task AnExpiredTokenIsReportedAsExpired()
     {
         var now = DateTime.UtcNow;

@@ -137,6 +137,50 @@ public sealed class ImagesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AnImageServedFromMemoryRefusesAnAlteredSignedUrl()
+    {
+        var (client, _, _) = await api.UserAsync("user");
+        var url = (await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg")).GetProperty("url").GetString()!;
+        using var anonymous = api.Anonymous();
+        using var cached = await anonymous.GetAsync(url);
+
+        using var altered = await anonymous.GetAsync(url.Replace("&exp=", "&exp=9", StringComparison.Ordinal));
+        using var thumbnail = await anonymous.GetAsync(url + "&size=100");
+
+        cached.StatusCode.Should().Be(HttpStatusCode.OK);
+        await altered.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        await thumbnail.ShouldBeProblemAsync(401, ProblemTypes.Unauthorized);
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task AnImageServedFromMemoryAnswersConditionalAndHeadRequestsLikeTheFirstTime()
+    {
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "a.jpg");
+        var path = $"/images/users/{userId}/profile?size=200";
+        using var first = await client.GetAsync(path);
+        var bytes = await first.Content.ReadAsByteArrayAsync();
+
+        using var second = await client.GetAsync(path);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { IfNoneMatch = { first.Headers.ETag! } } };
+        using var notModified = await client.SendAsync(conditional);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        (await second.Content.ReadAsByteArrayAsync()).Should().Equal(bytes);
+        second.Headers.ETag.Should().Be(first.Headers.ETag);
+        second.Headers.CacheControl!.ToString().Should().Be(first.Headers.CacheControl!.ToString());
+        second.Content.Headers.LastModified.Should().Be(first.Content.Headers.LastModified);
+        notModified.StatusCode.Should().Be(HttpStatusCode.NotModified);
+        (await notModified.Content.ReadAsByteArrayAsync()).Should().BeEmpty();
+        notModified.Headers.ETag.Should().Be(first.Headers.ETag);
+        head.StatusCode.Should().Be(HttpStatusCode.OK);
+        head.Content.Headers.ContentLength.Should().Be(bytes.Length);
+        (await head.Content.ReadAsByteArrayAsync()).Should().BeEmpty();
+        client.Dispose();
+    }
+
+    [Fact]
     public async Task DeletingThePhotoRemovesItsRowsAndBytes()
     {
         var (client, _, userId) = await api.UserAsync("user");

@@ -65,41 +65,73 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
         }
     }
 
-    public async Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
-    {
-        var media = await StatAsync(key, cancellationToken);
-        if (media is null)
-        {
-            return null;
-        }
-
-        var offset = Math.Min(range?.Offset ?? 0, media.Size);
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var length = Math.Min(range?.Length ?? media.Size - offset, media.Size - offset);
-        var stream = new FileStream(PathOf(key), new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.Read | FileShare.Delete,
-            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            BufferSize = BufferSize,
-        });
-        stream.Seek(offset, SeekOrigin.Begin);
-        return new MediaContent(new BoundedReadStream(stream, length), media, offset, length);
-    }
-
-    public async Task<StoredMedia?> StatAsync(string key, CancellationToken cancellationToken)
+    public Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        if (!File.Exists(path) || !File.Exists(path + MetaSuffix))
+        FileStream stream;
+        try
+        {
+            // Unbuffered: reads go straight into the caller's buffer (a video's ranges are copied in large
+            // chunks), and the size comes from the open handle, not another lookup of the path.
+            stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                BufferSize = 0,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<MediaContent?>(null);
+        }
+
+        try
+        {
+            var media = ReadMeta(key, path, stream.Length);
+            if (media is null)
+            {
+                stream.Dispose();
+                return Task.FromResult<MediaContent?>(null);
+            }
+
+            var offset = Math.Min(range?.Offset ?? 0, media.Size);
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            var length = Math.Min(range?.Length ?? media.Size - offset, media.Size - offset);
+            stream.Seek(offset, SeekOrigin.Begin);
+            return Task.FromResult<MediaContent?>(new MediaContent(new BoundedReadStream(stream, length), media, offset, length));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    public Task<StoredMedia?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        var file = new FileInfo(path);
+        return Task.FromResult(file.Exists ? ReadMeta(key, path, file.Length) : null);
+    }
+
+    /// <summary>The key's facts from its <c>.meta</c> file (a few hundred bytes, read at once); null without one.</summary>
+    private static StoredMedia? ReadMeta(string key, string path, long size)
+    {
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path + MetaSuffix);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
 
-        await using var meta = File.OpenRead(path + MetaSuffix);
-        var stored = await JsonSerializer.DeserializeAsync<Meta>(meta, cancellationToken: cancellationToken)
+        var stored = JsonSerializer.Deserialize<Meta>(json)
                      ?? throw new InvalidDataException($"The metadata of '{key}' is empty.");
-        return new StoredMedia(key, new FileInfo(path).Length, stored.Sha256, stored.ContentType, stored.CreatedAt);
+        return new StoredMedia(key, size, stored.Sha256, stored.ContentType, stored.CreatedAt);
     }
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)

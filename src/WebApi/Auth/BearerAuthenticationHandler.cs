@@ -17,7 +17,8 @@ public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<JwtOptions> jwtOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+    IOptions<JwtOptions> jwtOptions,
+    ValidatedTokenCache validated) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -40,8 +41,17 @@ public sealed class BearerAuthenticationHandler(
         }
 
         var token = header[(SchemeName.Length + 1)..].Trim();
+        if (validated.TryGet(token, out var claims))
+        {
+            return Task.FromResult(Success(claims));
+        }
+
         return Task.FromResult(Validate(token));
     }
+
+    private static AuthenticateResult Success(IEnumerable<Claim> claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(
+            new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, AbPartsClaims.Name, AbPartsClaims.Role)), SchemeName));
 
     private AuthenticateResult Validate(string token)
     {
@@ -81,11 +91,15 @@ public sealed class BearerAuthenticationHandler(
                 : "The bearer token is not valid for this service.");
         }
 
-        var identity = new ClaimsIdentity(jwt.Claims, SchemeName, AbPartsClaims.Name, AbPartsClaims.Role);
-        var principal = new ClaimsPrincipal(identity);
-        return principal.ToCaller() is null
-            ? AuthenticateResult.Fail("The bearer token lacks the user, organization or role claim.")
-            : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        var claims = jwt.Claims.ToList();
+        var authenticated = Success(claims);
+        if (authenticated.Principal!.ToCaller() is null)
+        {
+            return AuthenticateResult.Fail("The bearer token lacks the user, organization or role claim.");
+        }
+
+        validated.Add(token, claims, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        return authenticated;
     }
 
     private TokenValidationParameters Parameters()

@@ -15,8 +15,7 @@ public static class ImagesEndpoints
 {
     public static IEndpointRouteBuilder MapImagesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/images").WithTags("Images").RequireAuthorization(Policies.MediaReader)
-            .CacheOutput(ImageResponseCache.PolicyName);
+        var group = app.MapGroup("/images").WithTags("Images").RequireAuthorization(Policies.MediaReader);
         group.MapMethods("/users/{id:guid}/profile", [HttpMethods.Get, HttpMethods.Head], GetProfilePhoto)
             .WithName(nameof(GetProfilePhoto)).WithSummary("A user's profile photo (WebP)");
         group.MapMethods("/organizations/{id:guid}/logo", [HttpMethods.Get, HttpMethods.Head], GetOrganizationLogo)
@@ -26,27 +25,26 @@ public static class ImagesEndpoints
         group.MapMethods("/parts/{id:guid}/{index:int}", [HttpMethods.Get, HttpMethods.Head], GetPartImage)
             .WithName(nameof(GetPartImage)).WithSummary("A part's image at an index (0 is the first)");
         group.MapGet("/parts/{id:guid}/count", CountPartImages)
-            .WithName(nameof(CountPartImages)).WithSummary("How many images a part has")
-            .CacheOutput(policy => policy.NoCache());
+            .WithName(nameof(CountPartImages)).WithSummary("How many images a part has");
         group.ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
         return app;
     }
 
     public static Task<IResult> GetProfilePhoto(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
-        CancellationToken cancellationToken) =>
-        ServeAsync(new ImageTarget.UserProfile(id), size, v, http, mediator, cancellationToken);
+        ImageCache cache, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.UserProfile(id), size, v, http, mediator, cache, cancellationToken);
 
     public static Task<IResult> GetOrganizationLogo(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
-        CancellationToken cancellationToken) =>
-        ServeAsync(new ImageTarget.OrganizationLogo(id), size, v, http, mediator, cancellationToken);
+        ImageCache cache, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.OrganizationLogo(id), size, v, http, mediator, cache, cancellationToken);
 
     public static Task<IResult> GetPartImageByQuery(Guid id, int? index, int? size, string? v, HttpContext http,
-        IMediator mediator, CancellationToken cancellationToken) =>
-        ServeAsync(new ImageTarget.PartImage(id, index ?? 0), size, v, http, mediator, cancellationToken);
+        IMediator mediator, ImageCache cache, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.PartImage(id, index ?? 0), size, v, http, mediator, cache, cancellationToken);
 
     public static Task<IResult> GetPartImage(Guid id, int index, int? size, string? v, HttpContext http,
-        IMediator mediator, CancellationToken cancellationToken) =>
-        ServeAsync(new ImageTarget.PartImage(id, index), size, v, http, mediator, cancellationToken);
+        IMediator mediator, ImageCache cache, CancellationToken cancellationToken) =>
+        ServeAsync(new ImageTarget.PartImage(id, index), size, v, http, mediator, cache, cancellationToken);
 
     public static async Task<Ok<ImageCountResponse>> CountPartImages(Guid id, IMediator mediator,
         CancellationToken cancellationToken) =>
@@ -55,27 +53,58 @@ public static class ImagesEndpoints
     /// <summary>The minimum length of the <c>v</c> parameter that pins a URL to one version (64 bits of the hash).</summary>
     public const int VersionLength = 16;
 
+    /// <summary>
+    /// Answers from <see cref="ImageCache"/> when it holds the rendition, else asks the application and keeps
+    /// the answer. Either way the same headers: strong ETag, Last-Modified, Cache-Control (1 h full image,
+    /// 24 h thumbnail, immutable when the URL pins the version) and 304 for a known version.
+    /// </summary>
     internal static async Task<IResult> ServeAsync(ImageTarget target, int? size, string? version, HttpContext http,
-        IMediator mediator, CancellationToken cancellationToken)
+        IMediator mediator, ImageCache cache, CancellationToken cancellationToken)
     {
         var known = EntityTags(http.Request.Headers.IfNoneMatch);
-        var reply = await mediator.Send(new GetImageQuery(target, size, known), cancellationToken);
+        if (!cache.TryGet(target, size, out var image))
+        {
+            var ticket = cache.Ticket(target);
+            var reply = await mediator.Send(new GetImageQuery(target, size, known), cancellationToken);
+            if (reply.NotModified)
+            {
+                WriteHeaders(http, reply.Version, reply.LastModified, reply.IsThumbnail, version);
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
 
-        var headers = http.Response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue($"\"{reply.Version}\"");
-        headers.LastModified = reply.LastModified;
-        var pinned = version is { Length: >= VersionLength } && reply.Version.StartsWith(version, StringComparison.Ordinal);
-        http.Response.Headers.CacheControl =
-            $"private, max-age={(reply.IsThumbnail ? 86_400 : 3_600)}{(pinned ? ", immutable" : string.Empty)}";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
+            image = new CachedImage(await ReadAllAsync(reply, cancellationToken), reply.Version, reply.ContentType,
+                reply.LastModified, reply.IsThumbnail);
+            cache.Set(target, size, image, ticket);
+        }
 
-        if (reply.NotModified)
+        WriteHeaders(http, image.Version, image.LastModified, image.IsThumbnail, version);
+        if (known.Contains(image.Version) || known.Contains("*"))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        http.Response.ContentLength = reply.Length;
-        return TypedResults.Stream(reply.Content!.Stream, reply.ContentType);
+        return TypedResults.Bytes(image.Bytes, image.ContentType);
+    }
+
+    private static void WriteHeaders(HttpContext http, string etag, DateTimeOffset lastModified, bool isThumbnail, string? version)
+    {
+        var headers = http.Response.Headers;
+        headers.ETag = $"\"{etag}\"";
+        headers.LastModified = lastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var pinned = version is { Length: >= VersionLength } && etag.StartsWith(version, StringComparison.Ordinal);
+        headers.CacheControl = isThumbnail
+            ? pinned ? "private, max-age=86400, immutable" : "private, max-age=86400"
+            : pinned ? "private, max-age=3600, immutable" : "private, max-age=3600";
+        headers.XContentTypeOptions = "nosniff";
+    }
+
+    /// <summary>The stored bytes of an image (at most <c>Images:MaxBytes</c>, so holding them is cheap).</summary>
+    private static async Task<byte[]> ReadAllAsync(ImageReply reply, CancellationToken cancellationToken)
+    {
+        await using var content = reply.Content!;
+        var bytes = new byte[content.Length];
+        await content.Stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     /// <summary>The opaque tags of an If-None-Match header (weak comparison, RFC 9110 §13.1.2).</summary>

@@ -3,7 +3,6 @@ using AbParts.WebApi.Auth;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.OutputCaching;
 
 namespace AbParts.WebApi.Endpoints;
 
@@ -42,42 +41,42 @@ public static class UploadsEndpoints
     }
 
     public static async Task<Ok<ImageUploadResponse>> UploadProfilePhoto(IFormFile file, HttpContext http,
-        IMediator mediator, UrlSigner signer, IOutputCacheStore cache, CancellationToken cancellationToken)
+        IMediator mediator, UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
     {
         await using var content = file.OpenReadStream();
         var image = await mediator.Send(new UploadProfilePhotoCommand(Upload(file, content)), cancellationToken);
         var user = http.User.ToCaller()!.UserId.Value;
-        await cache.EvictByTagAsync(ImageResponseCache.UserTag(user), cancellationToken);
+        cache.EvictUser(user);
         return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/users/{user}/profile", signer));
     }
 
-    public static async Task<NoContent> DeleteProfilePhoto(HttpContext http, IMediator mediator, IOutputCacheStore cache,
+    public static async Task<NoContent> DeleteProfilePhoto(HttpContext http, IMediator mediator, ImageCache cache,
         CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteProfilePhotoCommand(), cancellationToken);
-        await cache.EvictByTagAsync(ImageResponseCache.UserTag(http.User.ToCaller()!.UserId.Value), cancellationToken);
+        cache.EvictUser(http.User.ToCaller()!.UserId.Value);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<ImageUploadResponse>> UploadOrganizationLogo(Guid id, IFormFile file, IMediator mediator,
-        UrlSigner signer, IOutputCacheStore cache, CancellationToken cancellationToken)
+        UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
     {
         await using var content = file.OpenReadStream();
         var image = await mediator.Send(new UploadOrganizationLogoCommand(id, Upload(file, content)), cancellationToken);
-        await cache.EvictByTagAsync(ImageResponseCache.OrganizationTag(id), cancellationToken);
+        cache.EvictOrganization(id);
         return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/organizations/{id}/logo", signer));
     }
 
-    public static async Task<NoContent> DeleteOrganizationLogo(Guid id, IMediator mediator, IOutputCacheStore cache,
+    public static async Task<NoContent> DeleteOrganizationLogo(Guid id, IMediator mediator, ImageCache cache,
         CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteOrganizationLogoCommand(id), cancellationToken);
-        await cache.EvictByTagAsync(ImageResponseCache.OrganizationTag(id), cancellationToken);
+        cache.EvictOrganization(id);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<PartImagesUploadResponse>> AddPartImages(Guid id, IFormFileCollection files,
-        IMediator mediator, UrlSigner signer, IOutputCacheStore cache, CancellationToken cancellationToken)
+        IMediator mediator, UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
     {
         var chosen = files.GetFiles("file");
         var streams = chosen.Select(f => f.OpenReadStream()).ToList();
@@ -85,7 +84,7 @@ public static class UploadsEndpoints
         {
             var uploads = chosen.Select((f, i) => Upload(f, streams[i])).ToList();
             var added = await mediator.Send(new AddPartImagesCommand(id, uploads), cancellationToken);
-            await cache.EvictByTagAsync(ImageResponseCache.PartTag(id), cancellationToken);
+            cache.EvictPart(id);
             return TypedResults.Ok(new PartImagesUploadResponse(added
                 .Select(a => new PartImageUploadResponse(a.Index,
                     ImageUploadResponse.For(a.Image, $"/images/parts/{id}/{a.Index}", signer)))
@@ -100,20 +99,20 @@ public static class UploadsEndpoints
         }
     }
 
-    public static async Task<NoContent> RemovePartImage(Guid id, int index, IMediator mediator, IOutputCacheStore cache,
+    public static async Task<NoContent> RemovePartImage(Guid id, int index, IMediator mediator, ImageCache cache,
         CancellationToken cancellationToken)
     {
         await mediator.Send(new RemovePartImageCommand(id, index), cancellationToken);
-        await cache.EvictByTagAsync(ImageResponseCache.PartTag(id), cancellationToken);
+        cache.EvictPart(id);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<ImageCountResponse>> ReorderPartImages(Guid id, ReorderRequest request, IMediator mediator,
-        IOutputCacheStore cache, CancellationToken cancellationToken)
+        ImageCache cache, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var count = await mediator.Send(new ReorderPartImagesCommand(id, request.Order ?? []), cancellationToken);
-        await cache.EvictByTagAsync(ImageResponseCache.PartTag(id), cancellationToken);
+        cache.EvictPart(id);
         return TypedResults.Ok(new ImageCountResponse(count));
     }
 

@@ -6,7 +6,6 @@ using AbParts.WebApi.ErrorHandling;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -80,52 +79,24 @@ public static class VideosEndpoints
         CancellationToken cancellationToken) =>
         TypedResults.Ok(VideoResponse.For(await mediator.Send(new GetVideoQuery(id), cancellationToken), signer));
 
-    public static async Task<NoContent> DeleteVideo(Guid id, IMediator mediator, IMemoryCache cache,
+    public static async Task<NoContent> DeleteVideo(Guid id, IMediator mediator, VideoPlaybackCache playbacks, ImageCache images,
         CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteVideoCommand(id), cancellationToken);
-        cache.Remove(PlaybackKey(id));
+        playbacks.Evict(id);
+        images.EvictVideo(id);
         return TypedResults.NoContent();
     }
 
-    private static string PlaybackKey(Guid id) => $"video-playback:{id}";
-
-    /// <summary>
-    /// The video's lookup, kept for <c>Videos:LookupCacheSeconds</c> (10) so that a player's stream of range
-    /// requests costs one database query, not one each. Evicted on delete here; elsewhere within the lifetime.
-    /// </summary>
-    private static async Task<VideoPlayback> PlaybackAsync(Guid id, HttpContext http, IMediator mediator,
-        CancellationToken cancellationToken)
-    {
-        var seconds = http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Videos:LookupCacheSeconds", 10);
-        if (seconds <= 0)
-        {
-            return await mediator.Send(new StreamVideoQuery(id), cancellationToken);
-        }
-
-        var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
-        if (cache.TryGetValue(PlaybackKey(id), out VideoPlayback? cached) && cached is not null)
-        {
-            return cached;
-        }
-
-        var playback = await mediator.Send(new StreamVideoQuery(id), cancellationToken);
-        cache.Set(PlaybackKey(id), playback, new MemoryCacheEntryOptions
-        {
-            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds),
-            Size = 1,
-        });
-        return playback;
-    }
-
     public static Task<IResult> GetVideoThumbnail(Guid id, int? size, string? v, HttpContext http, IMediator mediator,
-        CancellationToken cancellationToken) =>
-        ImagesEndpoints.ServeAsync(new ImageTarget.VideoPoster(id), size, v, http, mediator, cancellationToken);
+        ImageCache cache, CancellationToken cancellationToken) =>
+        ImagesEndpoints.ServeAsync(new ImageTarget.VideoPoster(id), size, v, http, mediator, cache, cancellationToken);
 
     /// <summary>RFC 9110 range requests over whichever store holds the video; the store reads only the range.</summary>
-    public static async Task<IResult> StreamVideo(Guid id, HttpContext http, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<IResult> StreamVideo(Guid id, HttpContext http, IMediator mediator, VideoPlaybackCache playbacks,
+        CancellationToken cancellationToken)
     {
-        var stream = await PlaybackAsync(id, http, mediator, cancellationToken);
+        var stream = await playbacks.GetAsync(id, () => mediator.Send(new StreamVideoQuery(id), cancellationToken));
         var video = stream.Video;
         var entityTag = $"\"{video.Sha256}\"";
         var headers = http.Response.GetTypedHeaders();
@@ -174,8 +145,39 @@ public static class VideosEndpoints
         }
 
         await using var content = await stream.OpenAsync(range, cancellationToken);
-        await content.Stream.CopyToAsync(http.Response.Body, 128 * 1024, cancellationToken);
+        await CopyToResponseAsync(content, http.Response, cancellationToken);
         return Results.Empty;
+    }
+
+    /// <summary>How much of a video is read per step: large enough for few reads and flushes, small enough per client.</summary>
+    private const int StreamChunkBytes = 256 * 1024;
+
+    /// <summary>
+    /// Reads the store's bytes straight into the response's own buffers (no intermediate copy), flushing
+    /// each chunk so a slow client holds back the reads instead of buffering the video in memory.
+    /// </summary>
+    private static async Task CopyToResponseAsync(MediaContent content, HttpResponse response, CancellationToken cancellationToken)
+    {
+        await response.StartAsync(cancellationToken);
+        var writer = response.BodyWriter;
+        var remaining = content.Length;
+        while (remaining > 0)
+        {
+            var memory = writer.GetMemory(StreamChunkBytes);
+            var read = await content.Stream.ReadAsync(memory[..(int)Math.Min(memory.Length, remaining)], cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException($"The stored video ended {remaining} bytes early.");
+            }
+
+            writer.Advance(read);
+            remaining -= read;
+            var flushed = await writer.FlushAsync(cancellationToken);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                return; // the client went away
+            }
+        }
     }
 }
 
