@@ -10,7 +10,7 @@ public sealed class LayerDependencyTests
         var infrastructure = Layers.Infrastructure.ReferencedNames();
 
         application.Should().Contain(["AbParts.Domain", "MediatR"]);
-        infrastructure.Should().Contain(["AbParts.Application", "Microsoft.EntityFrameworkCore"]);
+        infrastructure.Should().Contain(["AbParts.Application", "Microsoft.EntityFrameworkCore", "Npgsql"]);
     }
 
     [Fact]
@@ -68,6 +68,16 @@ public sealed class LayerDependencyTests
         var references = Layers.Application.ReferencedNames();
 
         references.Should().NotContain(name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WebApiReferencesNeitherEntityFrameworkCoreNorNpgsql()
+    {
+        // Infrastructure translates database failures into application exceptions (ADR 0011), so the
+        // error handling, like the rest of WebApi, has no provider type to inspect.
+        var references = Layers.WebApi.ReferencedNames();
+
+        references.Should().NotContain(name => name.StartsWithAny("Microsoft.EntityFrameworkCore", "Npgsql"));
     }
 
     [Fact]

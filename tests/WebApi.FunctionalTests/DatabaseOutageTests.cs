@@ -1,6 +1,10 @@
 using System.Net;
+using System.Security.Claims;
+using System.Text;
 using AbParts.WebApi.ErrorHandling;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AbParts.WebApi.FunctionalTests;
 
@@ -58,5 +62,41 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         await response.ShouldBeProblemAsync(503, ProblemTypes.Unavailable);
         response.Headers.RetryAfter.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task AReadThatNeedsTheDatabaseGets503WithRetryAfter()
+    {
+        using var client = new HttpClient { BaseAddress = _address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", SignedToken());
+
+        using var response = await client.GetAsync("/parts");
+
+        var problem = await response.ShouldBeProblemAsync(503, ProblemTypes.Unavailable);
+        problem.GetProperty("detail").GetString().Should().Be("The database cannot be reached. Try again shortly.");
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A valid user token signed with the service's key: signing in would itself need the database.</summary>
+    private static string SignedToken()
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ApiFixture.Issuer,
+            Audience = ApiFixture.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim("sub", Guid.NewGuid().ToString()),
+                new Claim("org", Guid.NewGuid().ToString()),
+                new Claim("role", "user"),
+                new Claim("name", "reader"),
+            ]),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ApiFixture.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
     }
 }

@@ -49,12 +49,17 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
             throw new ConflictException(
                 ConflictException.ConcurrentChange, exception);
         }
+        catch (Exception exception) when (DatabaseErrors.Translate(exception) is { } translated)
+        {
+            // A deadlock or serialization failure (409), or the database out of reach (503).
+            throw translated;
+        }
     }
 
     async Task<IUnitOfWorkTransaction?> IUnitOfWork.BeginTransactionAsync(CancellationToken cancellationToken) =>
         Database.CurrentTransaction is not null
             ? null
-            : new Transaction(await Database.BeginTransactionAsync(cancellationToken));
+            : new Transaction(await DatabaseErrors.TranslateAsync(() => Database.BeginTransactionAsync(cancellationToken)));
 
     private sealed class Transaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction inner) : IUnitOfWorkTransaction
     {
@@ -70,9 +75,23 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
                 // has rolled the whole transaction back.
                 throw new ConflictException(ConflictMessage(exception.ConstraintName), exception);
             }
+            catch (Exception exception) when (DatabaseErrors.Translate(exception) is { } translated)
+            {
+                throw translated;
+            }
         }
 
-        public ValueTask DisposeAsync() => inner.DisposeAsync(); // rolls back unless committed
+        public async ValueTask DisposeAsync() // rolls back unless committed
+        {
+            try
+            {
+                await inner.DisposeAsync();
+            }
+            catch (Exception exception) when (DatabaseErrors.Translate(exception) is { } translated)
+            {
+                throw translated;
+            }
+        }
     }
 
     private static string ConflictMessage(string? constraint) => constraint switch

@@ -143,22 +143,32 @@ internal sealed class PostgresMediaStore(AbPartsDbContext db, TimeProvider time)
         return buffer.ToArray();
     }
 
-    /// <summary>Runs one command on the unit of work's connection, inside its transaction when one is open.</summary>
+    /// <summary>
+    /// Runs one command on the unit of work's connection, inside its transaction when one is open. Its
+    /// failures leave as the application's exceptions (<see cref="DatabaseErrors"/>).
+    /// </summary>
     private async Task<T> ExecuteAsync<T>(string sql, Func<NpgsqlCommand, Task<T>> run)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
         try
         {
-            await using var command = new NpgsqlCommand(sql, connection)
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync();
+            try
             {
-                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-            };
-            return await run(command);
+                await using var command = new NpgsqlCommand(sql, connection)
+                {
+                    Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+                };
+                return await run(command);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
-        finally
+        catch (Exception exception) when (DatabaseErrors.Translate(exception) is { } translated)
         {
-            await db.Database.CloseConnectionAsync();
+            throw translated;
         }
     }
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using System.Data.Common;
 using AbParts.Application.Users;
 using AbParts.Infrastructure.Persistence;
 using MediatR;
-using Npgsql;
 using AppValidationException = AbParts.Application.Common.Exceptions.ValidationException;
 using ConflictException = AbParts.Application.Common.Exceptions.ConflictException;
+using DependencyUnavailableException = AbParts.Application.Common.Exceptions.DependencyUnavailableException;
 
 namespace AbParts.WebApi.Cli;
 
@@ -138,8 +139,15 @@ public static class CommandLine
                 e.Errors.SelectMany(f => f.Value.Select(message => $"{f.Key}: {message}"))));
             return 2;
         }
-        catch (Exception e) when (e is ConflictException or InvalidOperationException or NpgsqlException)
+        catch (DependencyUnavailableException e)
         {
+            // The use cases' ports translate database failures; the innermost cause says how it failed.
+            await Console.Error.WriteLineAsync($"error: {e.Message} ({e.GetBaseException().Message})");
+            return 1;
+        }
+        catch (Exception e) when (e is ConflictException or InvalidOperationException or DbException)
+        {
+            // DbException: what the migrator (not a use case, so untranslated) fails with, whatever the provider.
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Domain.Common;
@@ -5,7 +6,11 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace AbParts.WebApi.ErrorHandling;
 
-/// <summary>The one place where exceptions become HTTP answers. Unknown exceptions are a logged 500 without details.</summary>
+/// <summary>
+/// The one place where exceptions become HTTP answers. It knows only the application's exceptions:
+/// Infrastructure translates database failures into them (ADR 0011). Unknown exceptions are a logged
+/// 500 without details.
+/// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger)
     : IExceptionHandler
 {
@@ -31,23 +36,19 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             PayloadTooLargeException e => (413, ProblemTypes.PayloadTooLarge, "Payload too large", e.Message),
             UnprocessableMediaException e => (422, ProblemTypes.InvalidMedia, "File cannot be processed", e.Message),
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
-            _ when IsConcurrencyFailure(exception) => (409, ProblemTypes.Conflict, "Conflict",
-                ConflictException.ConcurrentChange),
-            _ when IsDatabaseUnavailable(exception) => (503, ProblemTypes.Unavailable, "Service unavailable",
-                "The database cannot be reached. Try again shortly."),
+            DependencyUnavailableException e => (503, ProblemTypes.Unavailable, "Service unavailable", e.Message),
             _ => (500, ProblemTypes.Internal, "Internal error",
                 "An unexpected error occurred. Quote the trace id when reporting it."),
         };
 
-        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
+        if (exception is DependencyUnavailableException unavailable)
+        {
+            LogUnavailable(logger, unavailable.Message, exception.GetBaseException().Message);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(unavailable.RetryAfter);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
-        }
-
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            LogUnavailable(logger, exception.GetBaseException().Message);
-            httpContext.Response.Headers.RetryAfter = "5";
         }
 
         if (exception is AuthenticationFailedException)
@@ -62,18 +63,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         return true;
     }
 
-    /// <summary>A deadlock or serialization failure: the transaction was rolled back and may be retried.</summary>
-    private static bool IsConcurrencyFailure(Exception exception) =>
-        exception.GetBaseException() is Npgsql.PostgresException
-        {
-            SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure,
-        };
-
-    /// <summary>PostgreSQL down or unreachable (not a failing statement, which stays a 500).</summary>
-    private static bool IsDatabaseUnavailable(Exception exception) =>
-        exception.GetBaseException() is System.Net.Sockets.SocketException or TimeoutException
-        || exception is Npgsql.NpgsqlException { IsTransient: true }
-        || exception.InnerException is Npgsql.NpgsqlException { IsTransient: true };
+    /// <summary>Retry-After in whole seconds (RFC 9110 §10.2.3), rounded up.</summary>
+    private static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static string BadRequestTitle(int status) => status switch
     {
@@ -90,8 +82,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         _ => exception.Message,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable: {Reason}")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unavailable: {Detail} ({Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string detail, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -3,7 +3,12 @@ using AbParts.Domain.Common;
 
 namespace AbParts.Application.Common.Abstractions;
 
-/// <summary>Loads and saves aggregates; queries are expressed as specifications.</summary>
+/// <summary>
+/// Loads and saves aggregates; queries are expressed as specifications. Like every port that reaches the
+/// database, it fails with <see cref="Exceptions.DependencyUnavailableException"/> when the database cannot
+/// be reached and with <see cref="Exceptions.ConflictException"/> when it gave up on a deadlock or a
+/// serialization failure.
+/// </summary>
 public interface IRepository<T> where T : class, IAggregateRoot
 {
     Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);

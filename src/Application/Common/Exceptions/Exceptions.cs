@@ -112,3 +112,29 @@ public sealed class UnprocessableMediaException : Exception
 
     public UnprocessableMediaException(string message, Exception innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// Something the service depends on (the database) cannot be reached; maps to 503 with
+/// <see cref="RetryAfter"/>. Not the request's fault: the same request may succeed once it is back.
+/// </summary>
+public sealed class DependencyUnavailableException : Exception
+{
+    /// <summary>What a client is told to wait before retrying when the thrower does not know better.</summary>
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    public DependencyUnavailableException() : this("A service this request needs cannot be reached. Try again shortly.") { }
+
+    public DependencyUnavailableException(string message) : base(message) { }
+
+    public DependencyUnavailableException(string message, Exception innerException) : base(message, innerException) { }
+
+    public DependencyUnavailableException(string message, TimeSpan retryAfter, Exception innerException)
+        : base(message, innerException)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>How long a client should wait before retrying.</summary>
+    public TimeSpan RetryAfter { get; } = DefaultRetryAfter;
+}

@@ -20,9 +20,9 @@ internal sealed class PartGalleryLock(AbPartsDbContext db) : IPartGalleryLock
                 "A part's gallery lock lasts until the transaction ends, so it needs one: make the command an ITransactionalRequest.");
         }
 
-        var locked = await db.Database
+        var locked = await DatabaseErrors.TranslateAsync(() => db.Database
             .SqlQuery<Guid>($"""SELECT id AS "Value" FROM parts WHERE id = {partId.Value} FOR NO KEY UPDATE""")
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
         return locked.Count > 0;
     }
 }
