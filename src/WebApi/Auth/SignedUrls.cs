@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -29,8 +31,12 @@ public sealed class SignedUrlOptions
 /// </summary>
 public sealed class UrlSigner(IOptions<SignedUrlOptions> options, TimeProvider time)
 {
+    private readonly Lazy<byte[]> _key = new(() => Encoding.UTF8.GetBytes(options.Value.Key ?? string.Empty));
+
     public const string ExpiresParameter = "exp";
     public const string SignatureParameter = "sig";
+
+    private const int SignatureBytes = HMACSHA256.HashSizeInBytes;
 
     /// <param name="pathAndQuery">A relative URL such as <c>/images/parts/{id}/0?size=200&amp;v=…</c>.</param>
     public string Sign(string pathAndQuery)
@@ -58,11 +64,25 @@ public sealed class UrlSigner(IOptions<SignedUrlOptions> options, TimeProvider t
             return "The signed URL has no valid expiry.";
         }
 
-        var rest = query.Where(p => p.Key != SignatureParameter)
-            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty)));
-        var expected = Encoding.ASCII.GetBytes(Signature(path.Value ?? string.Empty, rest));
-        var given = Encoding.ASCII.GetBytes(signatures[0] ?? string.Empty);
-        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        var rest = new List<KeyValuePair<string, string>>(query.Count);
+        foreach (var (name, values) in query)
+        {
+            if (name != SignatureParameter)
+            {
+                foreach (var value in values)
+                {
+                    rest.Add(new KeyValuePair<string, string>(name, value ?? string.Empty));
+                }
+            }
+        }
+
+        // Compared as text in constant time, so only the one encoding this service hands out is accepted.
+        Span<byte> hash = stackalloc byte[SignatureBytes];
+        Span<char> expected = stackalloc char[Base64Url.GetEncodedLength(SignatureBytes)];
+        Hmac(path.Value ?? string.Empty, rest, hash);
+        Base64Url.EncodeToChars(hash, expected);
+        var given = signatures[0].AsSpan();
+        if (!CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(given)))
         {
             return "The URL's signature does not match.";
         }
@@ -72,15 +92,24 @@ public sealed class UrlSigner(IOptions<SignedUrlOptions> options, TimeProvider t
 
     private string Signature(string path, IEnumerable<KeyValuePair<string, string>> query)
     {
-        // Canonical form: the path, then the parameters sorted by name and value, each URL-encoded.
-        var canonical = new StringBuilder(path);
-        foreach (var (name, value) in query.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+        Span<byte> hash = stackalloc byte[SignatureBytes];
+        Hmac(path, [.. query], hash);
+        return Base64Url.EncodeToString(hash);
+    }
+
+    /// <summary>HMAC-SHA256 of the canonical form: the path, then the parameters sorted by name and value, each URL-encoded.</summary>
+    private void Hmac(string path, List<KeyValuePair<string, string>> query, Span<byte> destination)
+    {
+        query.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key) is var byName and not 0
+            ? byName
+            : string.CompareOrdinal(a.Value, b.Value));
+        var canonical = new StringBuilder(path, path.Length + 128);
+        foreach (var (name, value) in query)
         {
             canonical.Append('\n').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
         }
 
-        var key = Encoding.UTF8.GetBytes(options.Value.Key ?? string.Empty);
-        return WebEncoders.Base64UrlEncode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(canonical.ToString())));
+        HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(canonical.ToString()), destination);
     }
 
     private static (string Path, IEnumerable<KeyValuePair<string, string>> Query) Split(string pathAndQuery)

@@ -88,6 +88,26 @@ public sealed class ProfilePhotoHandlerTests
         _fixture.Processor.VerifyNoOtherCalls();
     }
 
+    [Theory]
+    [InlineData(800, "the declared length")]
+    [InlineData(100, "a declared length shorter than the file")]
+    [InlineData(0, "no declared length")]
+    [InlineData(900, "a declared length longer than the file")]
+    public async Task TheProcessorReceivesExactlyTheUploadedBytes(long declared, string what)
+    {
+        var bytes = Enumerable.Range(0, 800).Select(i => (byte)(i * 7)).ToArray(); // the limit is 1000
+        byte[]? received = null;
+        _fixture.Processor.Setup(p => p.ProcessAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<AbParts.Application.Common.Abstractions.ImageOptions>(), It.IsAny<CancellationToken>()))
+            .Callback<ReadOnlyMemory<byte>, AbParts.Application.Common.Abstractions.ImageOptions, CancellationToken>((input, _, _) => received = input.ToArray())
+            .ThrowsAsync(new UnsupportedMediaException("stop here"));
+
+        var uploading = () => Upload().Handle(
+            new UploadProfilePhotoCommand(new UploadedFile("photo.jpg", declared, new MemoryStream(bytes))), CancellationToken.None);
+
+        await uploading.Should().ThrowAsync<UnsupportedMediaException>();
+        received.Should().Equal(bytes, what);
+    }
+
     [Fact]
     public async Task DeletingRemovesTheImageAndItsBytes()
     {
