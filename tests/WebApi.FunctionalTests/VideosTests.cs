@@ -258,16 +258,41 @@ public abstract class VideoEndpointTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AVideoDeletedThroughAnotherInstanceIsNotFoundHereWhileItsLookupIsStillKept()
+    {
+        var (client, id) = await SupportVideoAsync();
+        using var before = await client.GetAsync($"/videos/stream/{id}"); // this instance now keeps the lookup
+        var key = await api.Database.ScalarAsync<string>($"DELETE FROM videos WHERE id = '{id}' RETURNING storage_key");
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(api.VideoBackend)
+                .DeleteAsync(key!, CancellationToken.None);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/videos/stream/{id}") { Headers = { Range = new RangeHeaderValue(0, 99) } };
+        using var after = await client.SendAsync(request);
+
+        before.StatusCode.Should().Be(HttpStatusCode.OK);
+        await after.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+    }
+
+    [Fact]
     public async Task DeletingAVideoRemovesItsRowBytesAndPoster()
     {
         var (client, id) = await SupportVideoAsync();
         var blobs = await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs");
+        using var streamedBefore = await client.GetAsync($"/videos/stream/{id}"); // its lookup and poster are now cached
+        using var posterBefore = await client.GetAsync($"/videos/{id}/thumbnail");
 
         using var deleted = await client.DeleteAsync($"/videos/{id}");
         using var stream = await client.GetAsync($"/videos/stream/{id}");
+        using var poster = await client.GetAsync($"/videos/{id}/thumbnail");
 
+        streamedBefore.StatusCode.Should().Be(HttpStatusCode.OK);
+        posterBefore.StatusCode.Should().Be(HttpStatusCode.OK);
         deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
         await stream.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
+        await poster.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
         (await StatAsync($"videos/{id:N}.mp4")).Should().BeNull();
         (await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs")).Should().Be(blobs - 4, "the poster and its three thumbnails go");
     }

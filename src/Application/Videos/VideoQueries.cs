@@ -105,9 +105,14 @@ public sealed class VideoPlayback(VideoDto video, Uri? directUrl, IMediaStore st
 
     public Uri? DirectUrl { get; } = directUrl;
 
+    /// <summary>The bytes (or a range of them); throws when the store has none for this video.</summary>
     public async Task<MediaContent> OpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
-        await store.OpenAsync(key, range, cancellationToken)
+        await TryOpenAsync(range, cancellationToken)
         ?? throw new InvalidOperationException($"The bytes of video {Video.Id} are missing from {store.Backend}:{key}.");
+
+    /// <summary>The bytes (or a range of them), or null when the store has none, e.g. because the video was deleted since this lookup.</summary>
+    public Task<MediaContent?> TryOpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
+        store.OpenAsync(key, range, cancellationToken);
 }
 
 public sealed class StreamVideoHandler(IRepository<VideoAsset> videos, IMediaStores stores)

@@ -7,8 +7,9 @@ namespace AbParts.WebApi.Endpoints;
 /// Video lookups (<see cref="VideoPlayback"/>: the row's facts and where the bytes are), kept for
 /// <c>Videos:LookupCacheSeconds</c> (default 10) so a player's stream of range requests costs one database
 /// query, not one each. Deleting a video on this instance voids its entry at once, including the answer of
-/// a lookup that was still running when the video was deleted; other instances see a deletion within the
-/// lifetime (their range requests then fail to open the bytes).
+/// a lookup that was still running when the video was deleted. Another instance keeps its lookup until the
+/// lifetime ends, but a range request there finds no bytes, drops the lookup and answers 404; only a HEAD
+/// may still describe the deleted video until then.
 /// </summary>
 public sealed class VideoPlaybackCache : IDisposable
 {

@@ -131,6 +131,8 @@ public static class VideosEndpoints
         var (status, range, length) = decision is RangeDecision.Span partial
             ? (StatusCodes.Status206PartialContent, new ByteRange(partial.From, partial.Length), partial.Length)
             : (StatusCodes.Status200OK, (ByteRange?)null, video.Size);
+        var head = HttpMethods.IsHead(http.Request.Method);
+        await using var content = head ? null : await OpenAsync(id, stream, range, mediator, playbacks, cancellationToken);
         http.Response.StatusCode = status;
         http.Response.ContentType = video.ContentType;
         http.Response.ContentLength = length;
@@ -139,14 +141,30 @@ public static class VideosEndpoints
             http.Response.Headers.ContentRange = $"bytes {r.Offset}-{r.Offset + length - 1}/{video.Size}";
         }
 
-        if (HttpMethods.IsHead(http.Request.Method))
+        if (content is not null)
         {
-            return Results.Empty;
+            await CopyToResponseAsync(content, http.Response, cancellationToken);
         }
 
-        await using var content = await stream.OpenAsync(range, cancellationToken);
-        await CopyToResponseAsync(content, http.Response, cancellationToken);
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Opens the video's bytes. A lookup kept from before the video was deleted through another instance
+    /// finds no bytes: it is dropped and made again, which answers 404 once the row is gone. Bytes missing
+    /// under a row that exists are a fault, reported as one.
+    /// </summary>
+    private static async Task<MediaContent> OpenAsync(Guid id, VideoPlayback playback, ByteRange? range, IMediator mediator,
+        VideoPlaybackCache playbacks, CancellationToken cancellationToken)
+    {
+        if (await playback.TryOpenAsync(range, cancellationToken) is { } content)
+        {
+            return content;
+        }
+
+        playbacks.Evict(id);
+        var current = await mediator.Send(new StreamVideoQuery(id), cancellationToken);
+        return await current.OpenAsync(range, cancellationToken);
     }
 
     /// <summary>How much of a video is read per step: large enough for few reads and flushes, small enough per client.</summary>
