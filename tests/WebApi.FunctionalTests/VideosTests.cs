@@ -262,7 +262,16 @@ public abstract class VideoEndpointTests(ApiFixture api)
     {
         var (client, id) = await SupportVideoAsync();
         using var before = await client.GetAsync($"/videos/stream/{id}"); // this instance now keeps the lookup
+        // What a deletion through another instance leaves: no row, no poster, no bytes.
+        var poster = await api.Database.ScalarAsync<Guid>($"SELECT poster_image_id FROM videos WHERE id = '{id}'");
         var key = await api.Database.ScalarAsync<string>($"DELETE FROM videos WHERE id = '{id}' RETURNING storage_key");
+        await api.Database.ScalarAsync<long>($"""
+            WITH keys AS (SELECT storage_key FROM images WHERE id = '{poster}'
+                          UNION SELECT storage_key FROM image_thumbnails WHERE image_id = '{poster}'),
+                 blobs AS (DELETE FROM media_blobs WHERE key IN (SELECT storage_key FROM keys) RETURNING 1),
+                 rows AS (DELETE FROM images WHERE id = '{poster}' RETURNING 1)
+            SELECT (SELECT count(*) FROM blobs) + (SELECT count(*) FROM rows)
+            """);
         await using (var scope = api.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(api.VideoBackend)
