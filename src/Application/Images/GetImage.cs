@@ -54,7 +54,17 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
     IRepository<Part> parts, IRepository<VideoAsset> videos, IRepository<ImageAsset> images, IMediaStores stores)
     : IRequestHandler<GetImageQuery, ImageReply>
 {
-    public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The row and the bytes are read one after the other, so a replacement or removal committed in between
+    /// leaves no bytes under the key just read. Then the request is answered once more from the start: the
+    /// new image, or 404 if there is none now. Bytes missing under an image that still exists are a fault.
+    /// </remarks>
+    public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken) =>
+        await TryHandleAsync(request, lastAttempt: false, cancellationToken)
+        ?? await TryHandleAsync(request, lastAttempt: true, cancellationToken)
+        ?? throw new System.Diagnostics.UnreachableException("The last attempt throws instead of answering null.");
+
+    private async Task<ImageReply?> TryHandleAsync(GetImageQuery request, bool lastAttempt, CancellationToken cancellationToken)
     {
         var id = await ResolveAsync(request.Target, cancellationToken);
         var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken)
@@ -69,8 +79,14 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
             return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, null);
         }
 
-        var content = await stores.Resolve(location.Backend).OpenAsync(location.Key, null, cancellationToken)
-                      ?? throw new InvalidOperationException($"The bytes of image {image.Id} are missing from {location}.");
+        var content = await stores.Resolve(location.Backend).OpenAsync(location.Key, null, cancellationToken);
+        if (content is null)
+        {
+            return lastAttempt
+                ? throw new InvalidOperationException($"The bytes of image {image.Id} are missing from {location}.")
+                : null;
+        }
+
         return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, content);
     }
 

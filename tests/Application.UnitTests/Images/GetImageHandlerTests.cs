@@ -42,6 +42,52 @@ public sealed class GetImageHandlerTests
     }
 
     [Fact]
+    public async Task APhotoReplacedWhileItWasBeingReadIsAnsweredWithTheNewOne()
+    {
+        var old = await PhotoAsync();
+        var replacement = await _fixture.Storage().StoreAsync(ImageHandlerFixture.File(9, 9, 9), CancellationToken.None);
+        _fixture.Store.BeforeOpen = async _ =>
+        {
+            _fixture.Store.BeforeOpen = null; // the replacement commits once, between the row and the bytes
+            _user.ReplaceProfilePhoto(replacement.Id);
+            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+        };
+
+        var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        reply.Version.Should().Be(replacement.Sha256.Value);
+        reply.Content.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task APhotoRemovedWhileItWasBeingReadIsNotFound()
+    {
+        var old = await PhotoAsync();
+        _fixture.Store.BeforeOpen = async _ =>
+        {
+            _fixture.Store.BeforeOpen = null;
+            _user.ReplaceProfilePhoto(null);
+            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+        };
+
+        var reading = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        await reading.Should().ThrowAsync<NotFoundException>();
+    }
+
+    [Fact]
+    public async Task BytesMissingUnderAnImageThatStillExistsAreAFault()
+    {
+        var image = await PhotoAsync();
+        await _fixture.Store.DeleteAsync(image.Location.Key, CancellationToken.None);
+
+        var reading = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        (await reading.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*{image.Id}*missing*");
+        _fixture.Store.Opens.Should().Be(2, "it looked once more before calling it a fault");
+    }
+
+    [Fact]
     public async Task ServesTheThumbnailOfTheRequestedSize()
     {
         var image = await PhotoAsync();

@@ -29,12 +29,20 @@ public sealed class InMemoryMediaStore(StorageBackend backend = StorageBackend.P
         return media;
     }
 
-    public Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    /// <summary>Runs before each open, with the key: a test's way to let another request's change land just then.</summary>
+    public Func<string, Task>? BeforeOpen { get; set; }
+
+    public async Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
         Opens++;
-        return Task.FromResult(_objects.TryGetValue(key, out var found)
+        if (BeforeOpen is { } change)
+        {
+            await change(key);
+        }
+
+        return _objects.TryGetValue(key, out var found)
             ? new MediaContent(new MemoryStream(found.Bytes), found.Media, 0, found.Bytes.Length)
-            : null);
+            : null;
     }
 
     public Task<StoredMedia?> StatAsync(string key, CancellationToken cancellationToken) =>
