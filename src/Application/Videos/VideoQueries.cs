@@ -110,6 +110,10 @@ public sealed class VideoPlayback(VideoDto video, Uri? directUrl, IMediaStore st
         await TryOpenAsync(range, cancellationToken)
         ?? throw new InvalidOperationException($"The bytes of video {Video.Id} are missing from {store.Backend}:{key}.");
 
+    /// <summary>Whether the store still has the bytes (a video deleted since this lookup has none).</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) =>
+        await store.StatAsync(key, cancellationToken) is not null;
+
     /// <summary>The bytes (or a range of them), or null when the store has none, e.g. because the video was deleted since this lookup.</summary>
     public Task<MediaContent?> TryOpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
         store.OpenAsync(key, range, cancellationToken);

@@ -8,8 +8,7 @@ namespace AbParts.WebApi.Endpoints;
 /// <c>Videos:LookupCacheSeconds</c> (default 10) so a player's stream of range requests costs one database
 /// query, not one each. Deleting a video on this instance voids its entry at once, including the answer of
 /// a lookup that was still running when the video was deleted. Another instance keeps its lookup until the
-/// lifetime ends, but a range request there finds no bytes, drops the lookup and answers 404; only a HEAD
-/// may still describe the deleted video until then.
+/// lifetime ends, but a request there finds no bytes, drops the lookup and answers 404.
 /// </summary>
 public sealed class VideoPlaybackCache : IDisposable
 {

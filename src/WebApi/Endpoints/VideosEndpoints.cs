@@ -132,6 +132,11 @@ public static class VideosEndpoints
             ? (StatusCodes.Status206PartialContent, new ByteRange(partial.From, partial.Length), partial.Length)
             : (StatusCodes.Status200OK, (ByteRange?)null, video.Size);
         var head = HttpMethods.IsHead(http.Request.Method);
+        if (head && !await stream.ExistsAsync(cancellationToken))
+        {
+            await LookUpAgainAsync(id, mediator, playbacks, cancellationToken); // 404 once the row is gone
+        }
+
         await using var content = head ? null : await OpenAsync(id, stream, range, mediator, playbacks, cancellationToken);
         http.Response.StatusCode = status;
         http.Response.ContentType = video.ContentType;
@@ -151,8 +156,8 @@ public static class VideosEndpoints
 
     /// <summary>
     /// Opens the video's bytes. A lookup kept from before the video was deleted through another instance
-    /// finds no bytes: it is dropped and made again, which answers 404 once the row is gone. Bytes missing
-    /// under a row that exists are a fault, reported as one.
+    /// finds no bytes: it is dropped and made again, which answers 404 once the row is gone (HEAD checks the
+    /// same way). Bytes missing under a row that exists are a fault, reported as one.
     /// </summary>
     private static async Task<MediaContent> OpenAsync(Guid id, VideoPlayback playback, ByteRange? range, IMediator mediator,
         VideoPlaybackCache playbacks, CancellationToken cancellationToken)
@@ -162,9 +167,16 @@ public static class VideosEndpoints
             return content;
         }
 
-        playbacks.Evict(id);
-        var current = await mediator.Send(new StreamVideoQuery(id), cancellationToken);
+        var current = await LookUpAgainAsync(id, mediator, playbacks, cancellationToken);
         return await current.OpenAsync(range, cancellationToken);
+    }
+
+    /// <summary>Drops the kept lookup and asks the database again: NotFound when the video is gone.</summary>
+    private static Task<VideoPlayback> LookUpAgainAsync(Guid id, IMediator mediator, VideoPlaybackCache playbacks,
+        CancellationToken cancellationToken)
+    {
+        playbacks.Evict(id);
+        return mediator.Send(new StreamVideoQuery(id), cancellationToken);
     }
 
     /// <summary>How much of a video is read per step: large enough for few reads and flushes, small enough per client.</summary>
