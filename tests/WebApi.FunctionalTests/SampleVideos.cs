@@ -5,7 +5,6 @@ namespace AbParts.WebApi.FunctionalTests;
 /// <summary>Small test videos made once per run with Debian's ffmpeg (installed by ./build/test.sh).</summary>
 public static class SampleVideos
 {
-    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("abparts-videos-").FullName);
     private static readonly Lazy<byte[]> Mp4Bytes = new(() => Make("clip.mp4",
         "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
         "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"));
@@ -18,10 +17,19 @@ public static class SampleVideos
     /// <summary>1 s, 320x240, VP8.</summary>
     public static byte[] WebM => WebmBytes.Value;
 
+    /// <summary>Runs ffmpeg into a temporary folder and keeps only the bytes: nothing is left on disk.</summary>
     private static byte[] Make(string name, params string[] arguments)
     {
-        var path = Path.Combine(Folder.Value, name);
-        AbParts.Tests.Support.Cli.Ffmpeg([.. arguments, path]);
-        return File.ReadAllBytes(path);
+        var folder = Directory.CreateTempSubdirectory("abparts-videos-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, name);
+            AbParts.Tests.Support.Cli.Ffmpeg([.. arguments, path]);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }
