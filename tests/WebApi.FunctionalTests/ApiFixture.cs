@@ -56,6 +56,26 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>The service's own database, for checking what a request left behind.</summary>
     public TestDatabase Database => _database!;
 
+    /// <summary>
+    /// Asserts that the image store is whole: no stored bytes without an image row, and no image row that
+    /// nothing (a user, an organization, a part, a video) refers to.
+    /// </summary>
+    public async Task ImagesShouldHaveNoOrphansAsync(string because)
+    {
+        (await Database.RowsAsync("""
+            SELECT b.key FROM media_blobs b
+            WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
+              AND NOT EXISTS (SELECT 1 FROM image_thumbnails t WHERE t.storage_key = b.key)
+            """)).Should().BeEmpty("no bytes outlive their image row, {0}", because);
+        (await Database.RowsAsync("""
+            SELECT i.id FROM images i
+            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_photo_image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.logo_image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM part_images p WHERE p.image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.poster_image_id = i.id)
+            """)).Should().BeEmpty("no image is left without an owner, {0}", because);
+    }
+
     /// <summary>Where this instance keeps videos; <see cref="S3ApiFixture"/> switches it by configuration alone.</summary>
     public virtual StorageBackend VideoBackend => StorageBackend.Local;
 

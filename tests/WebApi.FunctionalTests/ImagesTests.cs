@@ -480,18 +480,7 @@ public sealed class ConcurrentUploadTests(ApiFixture api)
         statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.Conflict);
         statuses.Should().Contain(HttpStatusCode.OK);
         served.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await api.Database.RowsAsync("""
-            SELECT b.key FROM media_blobs b
-            WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
-              AND NOT EXISTS (SELECT 1 FROM image_thumbnails t WHERE t.storage_key = b.key)
-            """)).Should().BeEmpty("no bytes outlive their image row");
-        (await api.Database.RowsAsync("""
-            SELECT i.id FROM images i
-            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_photo_image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.logo_image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM part_images p WHERE p.image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.poster_image_id = i.id)
-            """)).Should().BeEmpty("no image is left without an owner");
+        await api.ImagesShouldHaveNoOrphansAsync("after simultaneous uploads");
         client.Dispose();
     }
 }

@@ -75,18 +75,7 @@ public sealed class PartGalleryConcurrencyTests(ApiFixture api)
         served.Should().HaveCount(expected).And.OnlyContain(s => s == HttpStatusCode.OK);
         beyond.StatusCode.Should().Be(HttpStatusCode.NotFound);
         positions.Should().Equal(Enumerable.Range(0, expected).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        (await api.Database.RowsAsync("""
-            SELECT b.key FROM media_blobs b
-            WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
-              AND NOT EXISTS (SELECT 1 FROM image_thumbnails t WHERE t.storage_key = b.key)
-            """)).Should().BeEmpty("no bytes outlive their image row");
-        (await api.Database.RowsAsync("""
-            SELECT i.id FROM images i
-            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_photo_image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.logo_image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM part_images p WHERE p.image_id = i.id)
-              AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.poster_image_id = i.id)
-            """)).Should().BeEmpty("no image is left without an owner, refused adds included");
+        await api.ImagesShouldHaveNoOrphansAsync("refused adds included");
     }
 
     private static async Task<Guid> CreatePartAsync(HttpClient client)
