@@ -14,8 +14,9 @@ WEBAPI_DLL="$ROOT/src/WebApi/bin/Release/net10.0/AbParts.WebApi.dll"
 PG_PORT=""
 PG_STARTED=0
 
-# Packages the service needs at run time (test.sh adds more).
-ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg)
+# Packages the service needs to build and run (test.sh adds more): gcc and libjpeg62-turbo-dev build
+# libabparts_jpeg.so, the two-core progressive JPEG decoder (ADR 0015).
+ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg gcc libc6-dev libjpeg62-turbo-dev)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -31,6 +31,9 @@ public sealed class DecodedImage
 
     public int Height { get; }
 
+    /// <summary>The RGB samples, row after row.</summary>
+    public ReadOnlySpan<byte> Pixels => _pixels;
+
     /// <summary>Decodes any file the vips CLI reads (WebP output, a reference PNG, <c>anim.gif[page=3]</c>).</summary>
     public static DecodedImage Load(string file, string workDirectory)
     {

@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace AbParts.Infrastructure.Imaging.Jpeg;
+
+/// <summary>
+/// Decodes a progressive JPEG on two cores (ADR 0015): <see cref="ProgressiveJpegSplit"/> cuts it into a
+/// main and a chroma stream, libjpeg reads each on its own core, and libjpeg's own output pass turns the
+/// merged coefficients into RGB at the shrink-on-load scale libvips would have used. The pixels are the
+/// ones a whole-file decode gives, byte for byte; only the Huffman decoding, which libjpeg-turbo runs on
+/// one core and which takes most of a progressive decode, is shared.
+/// </summary>
+/// <remarks>
+/// Returns null, and the caller lets libvips decode the file as before, for everything else: baseline
+/// and other non-progressive files, grey, CMYK, 12-bit, arithmetic coding, scan scripts that leave
+/// coefficients unrefined, any libjpeg warning (corrupt or truncated data) and a missing native library.
+/// Thread-safe: every call has its own libjpeg objects.
+/// </remarks>
+internal static unsafe class ParallelJpegDecoder
+{
+    private static readonly Lazy<bool> Available = new(() =>
+        NativeLibrary.TryLoad(ParallelJpegNative.Library, typeof(ParallelJpegDecoder).Assembly, DllImportSearchPath.AssemblyDirectory, out _));
+
+    /// <summary>Whether <c>libabparts_jpeg.so</c> loads; without it every JPEG goes to libvips.</summary>
+    public static bool IsAvailable => Available.Value;
+
+    /// <summary>RGB pixels of a progressive JPEG at 1/<paramref name="scaleDenominator"/> of its size (1, 2, 4 or 8), or null.</summary>
+    public static DecodedPixels? TryDecode(ReadOnlySpan<byte> file, int scaleDenominator, ILogger logger)
+    {
+        if (scaleDenominator is not (1 or 2 or 4 or 8))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scaleDenominator), scaleDenominator, "libjpeg scales by 1/1, 1/2, 1/4 or 1/8.");
+        }
+
+        if (!IsAvailable)
+        {
+            return null;
+        }
+
+        using var split = ProgressiveJpegSplit.TrySplit(file);
+        if (split is null)
+        {
+            return null;
+        }
+
+        fixed (byte* main = split.Main)
+        fixed (byte* chroma = split.Chroma)
+        {
+            var mainStream = (IntPtr)main;
+            var chromaStream = (IntPtr)chroma;
+            var mainHandle = IntPtr.Zero;
+            var chromaHandle = IntPtr.Zero;
+            var mainError = new byte[ParallelJpegNative.ErrorCapacity];
+            var chromaError = new byte[ParallelJpegNative.ErrorCapacity];
+            try
+            {
+                Parallel.Invoke(
+                    () =>
+                    {
+                        fixed (byte* error = mainError)
+                        {
+                            mainHandle = ParallelJpegNative.ReadMain((byte*)mainStream, (nuint)split.MainLength, scaleDenominator, error, mainError.Length);
+                        }
+                    },
+                    () =>
+                    {
+                        fixed (byte* error = chromaError)
+                        {
+                            chromaHandle = ParallelJpegNative.ReadChroma((byte*)chromaStream, (nuint)split.ChromaLength, error, chromaError.Length);
+                        }
+                    });
+                if (mainHandle == IntPtr.Zero || chromaHandle == IntPtr.Zero)
+                {
+                    logger.LogDebug("Progressive JPEG left to libvips: {Reason}", Message(mainHandle == IntPtr.Zero ? mainError : chromaError));
+                    return null;
+                }
+
+                ParallelJpegNative.OutputSize(mainHandle, out var width, out var height);
+                var pixels = new DecodedPixels(width, height, 3, (nuint)width * (nuint)height * 3);
+                fixed (byte* error = mainError)
+                {
+                    if (ParallelJpegNative.Finish(mainHandle, chromaHandle, pixels.Pointer, pixels.Length, error, mainError.Length) != 0)
+                    {
+                        pixels.Dispose();
+                        logger.LogDebug("Progressive JPEG left to libvips: {Reason}", Message(mainError));
+                        return null;
+                    }
+                }
+
+                return pixels;
+            }
+            finally
+            {
+                // freed here, after both reads have returned: Parallel.Invoke waits for both
+                ParallelJpegNative.Free(mainHandle);
+                ParallelJpegNative.Free(chromaHandle);
+            }
+        }
+    }
+
+    private static string Message(byte[] error)
+    {
+        var length = Array.IndexOf(error, (byte)0);
+        return Encoding.UTF8.GetString(error, 0, length < 0 ? error.Length : length);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace AbParts.Infrastructure.Imaging.Jpeg;
+
+/// <summary>
+/// The P/Invoke surface of <c>libabparts_jpeg.so</c>, built from <c>abparts_jpeg.c</c> beside this file
+/// with the project (ADR 0015). Each call catches libjpeg's errors itself; a failure is a null handle or
+/// -1 with libjpeg's message in the error buffer, never a jump through managed frames.
+/// </summary>
+internal static unsafe partial class ParallelJpegNative
+{
+    internal const string Library = "libabparts_jpeg.so";
+
+    /// <summary>Room for libjpeg's longest message (JMSG_LENGTH_MAX is 200).</summary>
+    internal const int ErrorCapacity = 256;
+
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_read_main")]
+    internal static partial IntPtr ReadMain(byte* data, nuint length, int scaleDenominator, byte* error, int errorCapacity);
+
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_read_chroma")]
+    internal static partial IntPtr ReadChroma(byte* data, nuint length, byte* error, int errorCapacity);
+
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_output_size")]
+    internal static partial void OutputSize(IntPtr jpeg, out int width, out int height);
+
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_finish")]
+    internal static partial int Finish(IntPtr main, IntPtr chroma, byte* pixels, nuint capacity, byte* error, int errorCapacity);
+
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_free")]
+    internal static partial void Free(IntPtr jpeg);
+}

@@ -1,0 +1,246 @@
+/*
+ * libabparts_jpeg: decodes a progressive JPEG on two cores (ADR 0015).
+ *
+ * A progressive JPEG is a series of scans. Each AC scan carries one component, and each component's
+ * coefficients are refined only by that component's own scans. So the file can be split into two
+ * streams that libjpeg decodes independently, one per core. The managed side (ProgressiveJpegSplit.cs)
+ * does the splitting:
+ *   - the main stream is the file minus the chroma AC scans: every DC scan and the luma AC scans;
+ *   - the chroma stream is the same tables, a frame header that declares only the two chroma
+ *     components, and their AC scans.
+ * This file decodes the main stream in libjpeg's buffered-image mode and the chroma stream into
+ * coefficient arrays (jpeg_read_coefficients), each on its own thread. It then copies the chroma AC
+ * coefficients into the main decoder's arrays and runs libjpeg's own output pass: scaled IDCT,
+ * upsampling and YCbCr to RGB, exactly as a whole-file decode would.
+ *
+ * Every libjpeg error, and every warning except the one a chroma-only stream must raise, ends the call
+ * with the message in `error`. The caller then hands the file to libvips, which reports the problem in
+ * its usual way. No longjmp ever crosses into the caller: each entry point sets its own jump target.
+ *
+ * Build: gcc -O2 -shared -fPIC -o libabparts_jpeg.so abparts_jpeg.c -ljpeg (see AbParts.Infrastructure.csproj).
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+/* jpegint.h gives the coefficient controller's arrays; jpeg_read_coefficients returns the same pointer. */
+#include <jpegint.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+struct error_manager {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  int tolerated_warning; /* a warning code that does not end the call, or -1 */
+  char message[JMSG_LENGTH_MAX];
+};
+
+typedef struct abparts_jpeg {
+  struct jpeg_decompress_struct cinfo;
+  struct error_manager error;
+  jvirt_barray_ptr *coefficients;
+} abparts_jpeg;
+
+static void on_error(j_common_ptr cinfo) {
+  struct error_manager *error = (struct error_manager *)cinfo->err;
+  (*cinfo->err->format_message)(cinfo, error->message);
+  longjmp(error->jump, 1);
+}
+
+static void on_message(j_common_ptr cinfo, int level) {
+  struct error_manager *error = (struct error_manager *)cinfo->err;
+  if (level >= 0 || cinfo->err->msg_code == error->tolerated_warning) {
+    return; /* trace messages, and the tolerated warning */
+  }
+  (*cinfo->err->format_message)(cinfo, error->message);
+  longjmp(error->jump, 1);
+}
+
+static void copy_message(char *to, int capacity, const char *message) {
+  if (to != NULL && capacity > 0) {
+    snprintf(to, (size_t)capacity, "%s", message);
+  }
+}
+
+EXPORT void abparts_jpeg_free(abparts_jpeg *jpeg) {
+  if (jpeg != NULL) {
+    jpeg_destroy_decompress(&jpeg->cinfo);
+    free(jpeg);
+  }
+}
+
+static abparts_jpeg *create(int tolerated_warning, char *error, int error_capacity) {
+  abparts_jpeg *jpeg = calloc(1, sizeof *jpeg);
+  if (jpeg == NULL) {
+    copy_message(error, error_capacity, "out of memory");
+    return NULL;
+  }
+  jpeg->cinfo.err = jpeg_std_error(&jpeg->error.pub);
+  jpeg->error.pub.error_exit = on_error;
+  jpeg->error.pub.emit_message = on_message;
+  jpeg->error.tolerated_warning = tolerated_warning;
+  return jpeg;
+}
+
+/* Non-zero when every coefficient of `component` from `first` to 63 has been sent at full precision. */
+static int complete(j_decompress_ptr cinfo, int component, int first) {
+  for (int k = first; k < DCTSIZE2; k++) {
+    if (cinfo->coef_bits[component][k] != 0) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* The main stream into the coefficient buffer, ready for output at 1/scale_denom as RGB. */
+static int read_main(abparts_jpeg *jpeg, const unsigned char *data, unsigned long length, int scale_denom) {
+  if (setjmp(jpeg->error.jump)) {
+    return -1;
+  }
+  jpeg_create_decompress(&jpeg->cinfo);
+  jpeg_mem_src(&jpeg->cinfo, data, length);
+  jpeg_read_header(&jpeg->cinfo, TRUE);
+  if (!jpeg->cinfo.progressive_mode || jpeg->cinfo.arith_code || jpeg->cinfo.num_components != 3 ||
+      jpeg->cinfo.jpeg_color_space != JCS_YCbCr || jpeg->cinfo.data_precision != 8) {
+    snprintf(jpeg->error.message, sizeof jpeg->error.message, "not a progressive Huffman-coded 8-bit YCbCr JPEG");
+    return -1;
+  }
+  jpeg->cinfo.buffered_image = TRUE;
+  /* Smoothing guesses coefficients a scan script never sent; abparts_jpeg_finish refuses such files. */
+  jpeg->cinfo.do_block_smoothing = FALSE;
+  jpeg->cinfo.scale_num = 1;
+  jpeg->cinfo.scale_denom = (unsigned int)scale_denom;
+  jpeg->cinfo.out_color_space = JCS_RGB;
+  jpeg_start_decompress(&jpeg->cinfo);
+  while (jpeg_consume_input(&jpeg->cinfo) != JPEG_REACHED_EOI) {
+    /* a memory source never suspends: at the end of the data it reports a premature end, which fails */
+  }
+  jpeg->coefficients = jpeg->cinfo.coef->coef_arrays;
+  return 0;
+}
+
+/* The chroma stream into its own coefficient arrays. */
+static int read_chroma(abparts_jpeg *jpeg, const unsigned char *data, unsigned long length) {
+  if (setjmp(jpeg->error.jump)) {
+    return -1;
+  }
+  jpeg_create_decompress(&jpeg->cinfo);
+  jpeg_mem_src(&jpeg->cinfo, data, length);
+  jpeg_read_header(&jpeg->cinfo, TRUE);
+  if (!jpeg->cinfo.progressive_mode || jpeg->cinfo.arith_code || jpeg->cinfo.num_components != 2) {
+    snprintf(jpeg->error.message, sizeof jpeg->error.message, "not a two-component progressive Huffman-coded JPEG");
+    return -1;
+  }
+  jpeg->coefficients = jpeg_read_coefficients(&jpeg->cinfo);
+  return 0;
+}
+
+/* The handle, or NULL with the reason in `error`. */
+static abparts_jpeg *handle_or_null(abparts_jpeg *jpeg, int status, char *error, int error_capacity) {
+  if (status == 0) {
+    return jpeg;
+  }
+  copy_message(error, error_capacity, jpeg->error.message);
+  abparts_jpeg_free(jpeg);
+  return NULL;
+}
+
+/*
+ * Reads the main stream (every component; all scans but the chroma AC ones) into the coefficient
+ * buffer, set to be output at 1/scale_denom of the full size as RGB. NULL on failure.
+ */
+EXPORT abparts_jpeg *abparts_jpeg_read_main(const unsigned char *data, unsigned long length, int scale_denom,
+                                            char *error, int error_capacity) {
+  abparts_jpeg *jpeg = create(-1, error, error_capacity);
+  return jpeg == NULL ? NULL
+                      : handle_or_null(jpeg, read_main(jpeg, data, length, scale_denom), error, error_capacity);
+}
+
+/* Reads the chroma stream (two components, AC scans only) into coefficient arrays. NULL on failure. */
+EXPORT abparts_jpeg *abparts_jpeg_read_chroma(const unsigned char *data, unsigned long length, char *error,
+                                              int error_capacity) {
+  /* AC scans with no DC scan before them: expected here, and harmless since the DC comes from the main stream */
+  abparts_jpeg *jpeg = create(JWRN_BOGUS_PROGRESSION, error, error_capacity);
+  return jpeg == NULL ? NULL : handle_or_null(jpeg, read_chroma(jpeg, data, length), error, error_capacity);
+}
+
+/*
+ * The size of the output: what abparts_jpeg_finish writes is width * height * 3 bytes. libjpeg rounds a
+ * scaled size up; libvips' loader rounds it down (as vips_shrink would) and drops the partial last
+ * column and row, and so do we.
+ */
+EXPORT void abparts_jpeg_output_size(const abparts_jpeg *jpeg, int *width, int *height) {
+  unsigned int scale = jpeg->cinfo.scale_denom;
+  *width = (int)(jpeg->cinfo.image_width / scale > 0 ? jpeg->cinfo.image_width / scale : 1);
+  *height = (int)(jpeg->cinfo.image_height / scale > 0 ? jpeg->cinfo.image_height / scale : 1);
+}
+
+/*
+ * Copies the chroma AC coefficients into the main decoder and writes the RGB pixels, rows of
+ * width * 3 bytes, into `pixels` (capacity bytes). 0 on success, -1 on failure.
+ */
+EXPORT int abparts_jpeg_finish(abparts_jpeg *main, abparts_jpeg *chroma, unsigned char *pixels,
+                               unsigned long capacity, char *error, int error_capacity) {
+  j_decompress_ptr m = &main->cinfo;
+  j_decompress_ptr c = &chroma->cinfo;
+  if (setjmp(main->error.jump)) {
+    copy_message(error, error_capacity, main->error.message);
+    return -1;
+  }
+  if (setjmp(chroma->error.jump)) {
+    copy_message(error, error_capacity, chroma->error.message);
+    return -1;
+  }
+  /* Both streams together must send every coefficient at full precision, as a whole-file decode needs
+   * for its output to match (libjpeg would otherwise smooth the missing ones). */
+  if (!complete(m, 0, 0) || m->coef_bits[1][0] != 0 || m->coef_bits[2][0] != 0 || !complete(c, 0, 1) ||
+      !complete(c, 1, 1)) {
+    copy_message(error, error_capacity, "the scans do not send every coefficient at full precision");
+    return -1;
+  }
+  for (int ci = 1; ci < 3; ci++) {
+    jpeg_component_info *to = &m->comp_info[ci];
+    jpeg_component_info *from = &c->comp_info[ci - 1];
+    if (to->component_id != from->component_id || to->width_in_blocks != from->width_in_blocks ||
+        to->height_in_blocks != from->height_in_blocks) {
+      copy_message(error, error_capacity, "the chroma stream does not match the main stream");
+      return -1;
+    }
+    for (JDIMENSION row = 0; row < to->height_in_blocks; row++) {
+      JBLOCKROW target = *(*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[ci], row, 1, TRUE);
+      JBLOCKROW source = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[ci - 1], row, 1, FALSE);
+      for (JDIMENSION block = 0; block < to->width_in_blocks; block++) {
+        /* the DC coefficient is the main stream's; the chroma stream had none */
+        memcpy(&target[block][1], &source[block][1], (DCTSIZE2 - 1) * sizeof(JCOEF));
+      }
+    }
+  }
+
+  jpeg_start_output(m, m->input_scan_number);
+  int width, height;
+  abparts_jpeg_output_size(main, &width, &height);
+  unsigned long stride = (unsigned long)width * 3;
+  if (m->output_components != 3 || (JDIMENSION)width > m->output_width || (JDIMENSION)height > m->output_height ||
+      stride * (unsigned long)height > capacity) {
+    copy_message(error, error_capacity, "the output buffer does not fit the image");
+    return -1;
+  }
+  /* rows as long as ours go straight into place; longer ones through a scratch row, then cropped */
+  JSAMPROW scratch = NULL;
+  if ((JDIMENSION)width < m->output_width) {
+    scratch = (*m->mem->alloc_sarray)((j_common_ptr)m, JPOOL_IMAGE, m->output_width * 3, 1)[0];
+  }
+  while (m->output_scanline < (JDIMENSION)height) {
+    unsigned char *row = pixels + (unsigned long)m->output_scanline * stride;
+    JSAMPROW target = scratch != NULL ? scratch : row;
+    jpeg_read_scanlines(m, &target, 1);
+    if (scratch != NULL) {
+      memcpy(row, scratch, stride);
+    }
+  }
+  /* the rows past the crop are never read: the decoder is destroyed, not finished */
+  return 0;
+}

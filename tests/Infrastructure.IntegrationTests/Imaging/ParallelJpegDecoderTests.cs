@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using AbParts.Application.Common.Abstractions;
+using AbParts.Infrastructure.Imaging;
+using AbParts.Infrastructure.Imaging.Jpeg;
+using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
+using AbParts.Tests.Support;
+using FluentAssertions;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AbParts.Infrastructure.IntegrationTests.Imaging;
+
+/// <summary>
+/// The two-core progressive JPEG decoder against libjpeg's whole-file decode as libvips runs it
+/// (<c>vips jpegload --shrink</c>): the same pixels, byte for byte, or null so that libvips decodes.
+/// </summary>
+[Collection(ImagingTestGroup.Name)]
+public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
+{
+    public static TheoryData<string, int> ProgressiveInputs => new()
+    {
+        { "flow", 1 }, { "flow", 2 }, { "flow", 4 }, { "flow", 8 },
+        { "subsampled-odd", 1 }, { "subsampled-odd", 2 }, { "subsampled-odd", 4 }, { "subsampled-odd", 8 },
+        { "restarts", 1 }, { "restarts", 4 },
+        { "trailing-bytes", 2 },
+    };
+
+    [Fact]
+    public void TheNativeLibraryIsBuiltAndLoads()
+    {
+        ParallelJpegDecoder.IsAvailable.Should().BeTrue("the build compiles libabparts_jpeg.so beside the assembly");
+    }
+
+    [Theory]
+    [MemberData(nameof(ProgressiveInputs))]
+    public void AProgressiveJpegDecodesToTheSamePixelsAsAWholeFileDecode(string input, int scale)
+    {
+        var file = Input(input);
+
+        using var pixels = ParallelJpegDecoder.TryDecode(File.ReadAllBytes(file), scale, NullLogger.Instance);
+
+        pixels.Should().NotBeNull("a progressive YCbCr JPEG is the decoder's own case");
+        var expected = fixture.Decode($"{file}[shrink={scale}]");
+        (pixels!.Width, pixels.Height, pixels.Bands).Should().Be((expected.Width, expected.Height, 3));
+        Span(pixels).SequenceEqual(expected.Pixels).Should().BeTrue("the merged coefficients are the file's own");
+    }
+
+    [Theory]
+    [InlineData("baseline")]
+    [InlineData("grey")]
+    [InlineData("truncated")]
+    [InlineData("last-scan-dropped")]
+    [InlineData("chroma-scan-corrupted")]
+    public void AnythingElseIsLeftToLibvips(string input)
+    {
+        using var pixels = ParallelJpegDecoder.TryDecode(File.ReadAllBytes(Input(input)), 2, NullLogger.Instance);
+
+        pixels.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task AFileTheDecoderRefusesIsStillProcessedThroughLibvips()
+    {
+        // valid, but its last refinement never came: libjpeg fills the gap by smoothing, which only a whole-file decode does
+        var processed = await fixture.Processor.ProcessAsync(File.ReadAllBytes(Input("last-scan-dropped")), new ImageOptions(), CancellationToken.None);
+
+        (processed.Image.Width, processed.Image.Height).Should().Be((1001, 563));
+    }
+
+    [Fact]
+    public void TheSplitPutsTheChromaAcScansInTheirOwnStreamWithAFrameOfTheChromaPlanesSize()
+    {
+        using var split = ProgressiveJpegSplit.TrySplit(File.ReadAllBytes(Input("subsampled-odd")));
+
+        split.Should().NotBeNull();
+        var chromaFrame = Segments(split!.Chroma).Single(s => s.Code == 0xC2).Body;
+        chromaFrame[5].Should().Be(2, "the chroma stream declares the two chroma components only");
+        (BinaryPrimitives.ReadUInt16BigEndian(chromaFrame.AsSpan(3)), BinaryPrimitives.ReadUInt16BigEndian(chromaFrame.AsSpan(1)))
+            .Should().Be((501, 282), "4:2:0 chroma planes of a 1001x563 image are ⌈1001/2⌉x⌈563/2⌉");
+        var chromaScans = Segments(split.Chroma).Where(s => s.Code == 0xDA).ToList();
+        chromaScans.Should().NotBeEmpty().And.OnlyContain(s => s.Body[0] == 1 && s.Body[3] > 0, "only single-component AC scans move");
+        var luma = Segments(split.Main).Single(s => s.Code == 0xC2).Body[6];
+        Segments(split.Main).Where(s => s.Code == 0xDA)
+            .Should().OnlyContain(s => s.Body[1 + (2 * s.Body[0])] == 0 || s.Body[1] == luma, "the main stream keeps the DC scans and the luma AC scans");
+    }
+
+    [Fact]
+    public void NoPrefixOrSingleByteChangeOfAFileHeaderMakesTheSplitThrow()
+    {
+        var file = File.ReadAllBytes(Input("subsampled-odd"));
+        var header = Math.Min(file.Length, 1200);
+        for (var length = 0; length <= header; length++)
+        {
+            using var _ = ProgressiveJpegSplit.TrySplit(file.AsSpan(0, length));
+        }
+
+        var random = new Random(20261121);
+        for (var round = 0; round < 2000; round++)
+        {
+            var changed = (byte[])file.Clone();
+            changed[random.Next(header)] = (byte)random.Next(256);
+            using var _ = ProgressiveJpegSplit.TrySplit(changed);
+        }
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xFF, 0xD8 })]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 })]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A })]
+    public void BytesThatAreNoProgressiveJpegDoNotSplit(byte[] bytes)
+    {
+        ProgressiveJpegSplit.TrySplit(bytes).Should().BeNull();
+    }
+
+    private static unsafe ReadOnlySpan<byte> Span(DecodedPixels pixels) => new(pixels.Pointer, checked((int)pixels.Length));
+
+    /// <summary>The test inputs, made once from a wallpaper with the vips CLI.</summary>
+    private string Input(string name) => name switch
+    {
+        "flow" => Wallpapers.FlowJpeg, // progressive, 4:4:4
+        "subsampled-odd" => fixture.Make("progressive-420-1001.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,interlace,subsample-mode=on,strip]", "1001")),
+        "restarts" => fixture.Make("progressive-restarts.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.PathJpeg, path + "[Q=90,interlace,subsample-mode=off,restart-interval=3]", "900")),
+        "trailing-bytes" => fixture.Make("progressive-trailing.jpg",
+            path => File.WriteAllBytes(path, [.. File.ReadAllBytes(Input("subsampled-odd")), .. "trailing bytes"u8])),
+        "baseline" => fixture.Make("baseline-1001.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,strip]", "1001")),
+        "grey" => fixture.Make("progressive-grey.jpg",
+            path => Cli.Vips("colourspace", Input("subsampled-odd"), path + "[interlace]", "b-w")),
+        "truncated" => fixture.Make("progressive-truncated.jpg",
+            path => File.WriteAllBytes(path, File.ReadAllBytes(Input("subsampled-odd"))[..^4000])),
+        "last-scan-dropped" => fixture.Make("progressive-last-scan-dropped.jpg",
+            path => File.WriteAllBytes(path, WithoutLastScan(File.ReadAllBytes(Input("subsampled-odd"))))),
+        "chroma-scan-corrupted" => fixture.Make("progressive-chroma-corrupted.jpg",
+            path => File.WriteAllBytes(path, WithChromaScanCorrupted(File.ReadAllBytes(Input("subsampled-odd"))))),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    /// <summary>The file cut before its last scan, with an EOI: a valid JPEG whose final refinement never came.</summary>
+    private static byte[] WithoutLastScan(byte[] file)
+    {
+        var lastScan = Segments(file).Last(s => s.Code == 0xDA).Offset;
+        return [.. file[..lastScan], 0xFF, 0xD9];
+    }
+
+    /// <summary>A marker written into the middle of a chroma AC scan's entropy-coded data: libjpeg warns of corrupt data.</summary>
+    private static byte[] WithChromaScanCorrupted(byte[] file)
+    {
+        var scan = Segments(file).First(s => s.Code == 0xDA && s.Body[0] == 1 && s.Body[3] > 0 && s.Body[1] != 1);
+        var middle = scan.Offset + 4 + scan.Body.Length + (scan.EntropyLength / 2);
+        var corrupted = (byte[])file.Clone();
+        corrupted[middle] = 0xFF;
+        corrupted[middle + 1] = 0xD0 + 5; // a restart marker where none is due
+        return corrupted;
+    }
+
+    /// <summary>The marker segments of a JPEG stream: offset of the 0xFF, code, body, and for scans the entropy-coded length after it.</summary>
+    private static List<(int Offset, byte Code, byte[] Body, int EntropyLength)> Segments(ReadOnlySpan<byte> jpeg)
+    {
+        var segments = new List<(int, byte, byte[], int)>();
+        var at = 2;
+        while (at + 4 <= jpeg.Length && jpeg[at] == 0xFF && jpeg[at + 1] != 0xD9)
+        {
+            var code = jpeg[at + 1];
+            var length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
+            var body = jpeg.Slice(at + 4, length - 2).ToArray();
+            var end = at + 2 + length;
+            if (code == 0xDA)
+            {
+                while (!(jpeg[end] == 0xFF && jpeg[end + 1] != 0 && jpeg[end + 1] is < 0xD0 or > 0xD7))
+                {
+                    end++;
+                }
+            }
+
+            segments.Add((at, code, body, end - (at + 2 + length)));
+            at = end;
+        }
+
+        return segments;
+    }
+}
