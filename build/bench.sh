@@ -58,8 +58,8 @@ bench_images() {
   done
   log "Images: ${#inputs[@]} inputs, $iterations timed runs each after a warm-up"
   dotnet build "$ROOT/bench/AbParts.Benchmarks" -c Release -nologo -v q >/dev/null
-  MALLOC_ARENA_MAX=2 dotnet "$ROOT/bench/AbParts.Benchmarks/bin/Release/net10.0/AbParts.Benchmarks.dll" \
-    "$iterations" "${inputs[@]}" >"$tmp/ours.txt"
+  (allocator_env && exec dotnet "$ROOT/bench/AbParts.Benchmarks/bin/Release/net10.0/AbParts.Benchmarks.dll" \
+    "$iterations" "${inputs[@]}") >"$tmp/ours.txt"
   /usr/bin/python3 "$ROOT/bench/pillow_pipeline.py" "$iterations" "${inputs[@]}" >"$tmp/pillow.txt"
   : >"$tmp/vips.txt"
   local file i start
@@ -107,7 +107,8 @@ start_api() {
   api="http://127.0.0.1:$api_port"
   export ConnectionStrings__Default
   ConnectionStrings__Default="$(pg_conn_string "$tmp/postgres" abparts)"
-  export ABPARTS_DATA_DIR="$tmp/data" ASPNETCORE_URLS="$api" MALLOC_ARENA_MAX=2 Logging__LogLevel__Default=Warning \
+  allocator_env
+  export ABPARTS_DATA_DIR="$tmp/data" ASPNETCORE_URLS="$api" Logging__LogLevel__Default=Warning \
     ABPARTS_ADMIN_USERNAME=bench ABPARTS_ADMIN_PASSWORD=bench-password-1 Videos__MaxBytes=2147483648
   dotnet "$WEBAPI_DLL" db migrate >/dev/null
   dotnet "$WEBAPI_DLL" users ensure-super-admin >/dev/null

@@ -88,6 +88,10 @@ internal static class VipsRuntime
         {
             logger.LogWarning("The C library's allocator could not be tuned (not glibc?); resident memory may grow under image load");
         }
+        else if (!GlibcAllocator.HugePagesRequested)
+        {
+            logger.LogInformation("Started without GLIBC_TUNABLES=glibc.malloc.hugetlb=1: large images decode more slowly (build/run.sh sets it; see the README, Memory)");
+        }
 
         try
         {
