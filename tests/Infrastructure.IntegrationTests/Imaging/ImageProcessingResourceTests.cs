@@ -78,6 +78,29 @@ public sealed class ImageProcessingResourceTests(ImagingFixture fixture)
     }
 
     [Fact]
+    public async Task EveryNativeObjectIsFreedAfterPngsDecodedInManagedCode()
+    {
+        var large = await File.ReadAllBytesAsync(Wallpapers.AltaiPng); // halved on the way
+        var small = await File.ReadAllBytesAsync(fixture.Make("resources-photo.png", path => Cli.Vips("copy", fixture.SmallPhotoJpeg, path)));
+        byte[][] malformed = [HostilePngs.Make("truncated in the image data"), HostilePngs.Make("a flipped byte in the image data (bad CRC)")];
+        await fixture.Processor.ProcessAsync(small, new ImageOptions(), CancellationToken.None); // warm-up
+        var before = LibVipsProbe.LiveObjects();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await fixture.Processor.ProcessAsync(large, new ImageOptions(), CancellationToken.None);
+            await fixture.Processor.ProcessAsync(small, new ImageOptions(), CancellationToken.None);
+            await Swallow(fixture.Processor.ProcessAsync(small, new ImageOptions { MaxBytes = 100 }, CancellationToken.None));
+            foreach (var png in malformed)
+            {
+                await Swallow(fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None));
+            }
+        }
+
+        LibVipsProbe.LiveObjects().Should().Be(before).And.Be(0);
+    }
+
+    [Fact]
     public async Task LibvipsWarningsReachTheApplicationLog()
     {
         // libvips' HEIF loader warns "heifload: ignoring nclx profile" on the AVIF files libheif writes.
