@@ -238,6 +238,13 @@ internal static unsafe class PngUnfilter
     /// <c>a</c> and of the threshold (−v − 1, which reverses the order) lets one comparison serve both.
     /// Checked against the specification's formula for all 2²⁴ (a, b, c) by a test.
     /// </summary>
+    /// <remarks>
+    /// The loop is bound by the path from one pixel's <c>a</c> to the next (each vector operation costs a full
+    /// latency there), not by how many instructions it runs: computing the b- and c-only values in a separate
+    /// vectorised pass was measured slower. So the filtered byte is added to each candidate before the choice,
+    /// leaving four operations on that path (flip, compare, two selects): 2.5 ns per RGB pixel here, against
+    /// 2.9 with the addition after and 9 for the specification's formula in scalar code.
+    /// </remarks>
     internal readonly struct PaethStep : IPixelStep
     {
         public static bool UsesPrior => true;
@@ -251,10 +258,11 @@ internal static unsafe class PngUnfilter
             var high = Vector128.Max(b, far);
             var flip = Vector128.ShiftRightArithmetic(e, 15);
             var threshold = (c ^ flip) - Vector128.ShiftRightArithmetic(Vector128.Abs(e), 1) - Vector128<short>.One;
+            var viaB = (x.AsByte() + b.AsByte()).AsInt16();
+            var viaC = (x.AsByte() + c.AsByte()).AsInt16();
             var between = Vector128.GreaterThan(a, low) & Vector128.GreaterThan(high, a);
             var towardsB = Vector128.GreaterThan(a ^ flip, threshold);
-            var predicted = Vector128.ConditionalSelect(between, Vector128.ConditionalSelect(towardsB, b, c), a);
-            return (x.AsByte() + predicted.AsByte()).AsInt16();
+            return Vector128.ConditionalSelect(between, Vector128.ConditionalSelect(towardsB, viaB, viaC), (x.AsByte() + a.AsByte()).AsInt16());
         }
     }
 }
