@@ -10,8 +10,9 @@ namespace AbParts.Infrastructure.Imaging;
 /// <summary>
 /// <see cref="IImageProcessor"/> on Debian's libvips 8.14 (ADR 0006). One call: size check → loader
 /// sniffing against the allow-list → header-only pixel check → one shrink-on-load decode
-/// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only) into memory → WebP down the
-/// quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
+/// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only; for the PNGs <see cref="Png.PngDecoder"/>
+/// supports, decoded in managed code and reduced with <c>vips_thumbnail_image</c>, ADR 0014) into memory →
+/// WebP down the quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Native work runs on the thread pool, at most <see cref="Environment.ProcessorCount"/>

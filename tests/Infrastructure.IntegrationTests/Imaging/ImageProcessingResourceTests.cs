@@ -59,6 +59,34 @@ public sealed class ImageProcessingResourceTests(ImagingFixture fixture)
     }
 
     [Fact]
+    public async Task EightConcurrentUploadsOfA5120By2880PngAllSucceedWithIdenticalOutput()
+    {
+        var png = await File.ReadAllBytesAsync(Wallpapers.AltaiPng); // decoded in managed code, on two threads each
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None))));
+
+        foreach (var result in results)
+        {
+            result.Image.Bytes.Should().Equal(results[0].Image.Bytes);
+            result.Thumbnails[100].Bytes.Should().Equal(results[0].Thumbnails[100].Bytes);
+        }
+    }
+
+    [Fact]
+    public async Task EightConcurrentUploadsOfA5120By2880PngStayInBoundedMemory()
+    {
+        var png = await File.ReadAllBytesAsync(Wallpapers.AltaiPng);
+        var baseline = MemoryProbe.ResetPeak();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None))));
+
+        var growth = MemoryProbe.Peak() - baseline;
+        growth.Should().BeLessThan(MemoryBound, "peak RSS grew by {0} MB", growth >> 20);
+    }
+
+    [Fact]
     public async Task EveryNativeObjectIsFreedAfterSuccessesAndFailures()
     {
         var photo = await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg);
