@@ -19,13 +19,15 @@ internal sealed unsafe class DecodedPixels : IDisposable
     private byte* _pixels;
 
     /// <summary>Allocates <paramref name="capacity"/> bytes (at least the image's size) for a decoder to fill.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, the bands are not 1–4, or the capacity is less than the image.</exception>
-    public DecodedPixels(int width, int height, int bands, nuint capacity)
+    /// <param name="shrink">The integer factor by which the decoder shrank the image (1: full size); see <see cref="Shrink"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension or the shrink is not positive, the bands are not 1–4, or the capacity is less than the image.</exception>
+    public DecodedPixels(int width, int height, int bands, nuint capacity, int shrink = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 4);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shrink);
         var length = (nuint)width * (nuint)height * (nuint)bands;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, length);
         Width = width;
@@ -33,12 +35,20 @@ internal sealed unsafe class DecodedPixels : IDisposable
         Bands = bands;
         Length = length;
         Capacity = capacity;
+        Shrink = shrink;
         _pixels = (byte*)NativeMemory.Alloc(capacity);
     }
 
+    /// <summary>The width of these pixels: the file's, or round(file's / <see cref="Shrink"/>).</summary>
     public int Width { get; }
 
     public int Height { get; }
+
+    /// <summary>
+    /// 1 for the image at full size; n when the decoder shrank it by n in both directions on the way (shrink-on-load,
+    /// as libvips does for JPEG), libvips-style: each pixel the mean of an n × n block, each side round(side / n).
+    /// </summary>
+    public int Shrink { get; }
 
     /// <summary>Samples per pixel: 1 grey, 2 grey and alpha, 3 RGB, 4 RGBA.</summary>
     public int Bands { get; }
@@ -59,6 +69,11 @@ internal sealed unsafe class DecodedPixels : IDisposable
             return _pixels;
         }
     }
+
+    /// <summary>The image's bytes (<see cref="Length"/> of them), valid until disposed.</summary>
+    /// <exception cref="ObjectDisposedException">The memory was freed.</exception>
+    /// <exception cref="OverflowException">The image is 2 GB or more (the pixel limit keeps uploads far below).</exception>
+    public ReadOnlySpan<byte> Span => new(Pointer, checked((int)Length));
 
     public void Dispose()
     {

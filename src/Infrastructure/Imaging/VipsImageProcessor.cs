@@ -2,6 +2,7 @@ using System.Globalization;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Infrastructure.Imaging.Native;
+using AbParts.Infrastructure.Imaging.Png;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.Imaging;
@@ -9,8 +10,9 @@ namespace AbParts.Infrastructure.Imaging;
 /// <summary>
 /// <see cref="IImageProcessor"/> on Debian's libvips 8.14 (ADR 0006). One call: size check → loader
 /// sniffing against the allow-list → header-only pixel check → one shrink-on-load decode
-/// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only) into memory → WebP down the
-/// quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
+/// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only; for the PNGs <see cref="Png.PngDecoder"/>
+/// supports, decoded in managed code and reduced with <c>vips_thumbnail_image</c>, ADR 0014) into memory →
+/// WebP down the quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Native work runs on the thread pool, at most <see cref="Environment.ProcessorCount"/>
@@ -84,18 +86,27 @@ public sealed class VipsImageProcessor : IImageProcessor
         var stage = "read";
         try
         {
-            var header = ReadHeader(buffer, length, format, plan);
-            cancellationToken.ThrowIfCancellationRequested();
+            VipsImageHandle decoded;
+            Header header;
+            using (var opened = VipsImage.OpenHeader(buffer, length))
+            {
+                header = ReadHeader(opened, format, plan);
+                cancellationToken.ThrowIfCancellationRequested();
 
-            stage = "decoded";
-            using var decoded = Decode(buffer, length, plan.MaxDimension, header.HasIccProfile);
-            cancellationToken.ThrowIfCancellationRequested();
+                stage = "decoded";
+                decoded = Decode(input, buffer, opened, header, plan);
+            }
 
-            stage = "encoded";
-            var (image, quality, thumbnails) = EncodeAll(decoded, plan, cancellationToken);
+            using (decoded)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
 
-            _logger.LogDebug("Processed a {Format} image into {Image} at quality {Quality}", header.SourceFormat, image, quality);
-            return new ProcessedImage(image, thumbnails, header.SourceFormat, quality);
+                stage = "encoded";
+                var (image, quality, thumbnails) = EncodeAll(decoded, plan, cancellationToken);
+
+                _logger.LogDebug("Processed a {Format} image into {Image} at quality {Quality}", header.SourceFormat, image, quality);
+                return new ProcessedImage(image, thumbnails, header.SourceFormat, quality);
+            }
         }
         catch (VipsException e)
         {
@@ -104,12 +115,14 @@ public sealed class VipsImageProcessor : IImageProcessor
         }
     }
 
-    /// <summary>Reads the header only and refuses images over the pixel limit before any pixel is decoded.</summary>
-    private static Header ReadHeader(IntPtr buffer, nuint length, string format, Plan plan)
+    /// <summary>
+    /// Reads the header of <paramref name="opened"/> (libvips has parsed nothing else) and refuses images over
+    /// the pixel limit before any pixel is decoded.
+    /// </summary>
+    private static Header ReadHeader(VipsImageHandle opened, string format, Plan plan)
     {
-        using var header = VipsImage.OpenHeader(buffer, length);
-        var width = VipsImage.Width(header);
-        var height = VipsImage.Height(header); // one page: loaders open page 0 unless asked for more, and so does the decode
+        var width = VipsImage.Width(opened);
+        var height = VipsImage.Height(opened); // one page: loaders open page 0 unless asked for more, and so does the decode
         var pixels = (long)width * height;
         if (pixels > plan.MaxInputPixels)
         {
@@ -117,22 +130,80 @@ public sealed class VipsImageProcessor : IImageProcessor
                 $"The image is {width}x{height} pixels ({pixels / 1e6:0.#} megapixels); at most {plan.MaxInputPixels:N0} pixels ({plan.MaxInputPixels / 1e6:0.#} megapixels) are accepted."));
         }
 
-        var sourceFormat = format == "heif" && VipsImage.GetString(header, "heif-compression") == "av1" ? "avif" : format;
-        return new Header(sourceFormat, VipsImage.HasIccProfile(header));
+        var sourceFormat = format == "heif" && VipsImage.GetString(opened, "heif-compression") == "av1" ? "avif" : format;
+        return new Header(format, sourceFormat, VipsImage.HasIccProfile(opened));
     }
 
     /// <summary>
-    /// The one decode: shrink-on-load to the stored size, upright, 8-bit sRGB, alpha kept, evaluated into memory.
+    /// The one decode: shrink to the stored size, upright, 8-bit sRGB, alpha kept, evaluated into memory.
+    /// PNGs that <see cref="PngDecoder"/> supports are decoded in managed code and shrunk from memory
+    /// (ADR 0014); everything else, including every PNG it declines, is decoded by libvips with shrink-on-load.
     /// </summary>
     /// <remarks>
+    /// Both paths end in <c>vips_thumbnail</c> with the same options. At full size they give the same pixels;
+    /// when the decoder has already halved a large image, as libvips' JPEG loader does, within a level or two.
     /// Colour goes through the ICC path (<c>export_profile=srgb</c>) only when the image embeds a profile
     /// (Adobe RGB, Display P3, a CMYK press profile). Without one, 8.14's thumbnail would go sRGB → XYZ
     /// (libvips' formulas) → sRGB (lcms) and shift saturated colours, e.g. pure blue (0,0,254) to
     /// (84,15,253); libvips' colourspace conversion is exact there and uses its built-in CMYK profile for CMYK.
     /// </remarks>
-    private static VipsImageHandle Decode(IntPtr buffer, nuint length, int maxDimension, bool hasIccProfile)
+    private static VipsImageHandle Decode(ReadOnlyMemory<byte> input, IntPtr buffer, VipsImageHandle opened, Header header, Plan plan)
     {
-        using var thumbnail = VipsImage.Thumbnail(buffer, length, maxDimension, viaEmbeddedProfile: hasIccProfile);
+        using var pixels = DecodeOutsideLibvips(input, opened, header, plan);
+        if (pixels is null)
+        {
+            using var thumbnail = VipsImage.Thumbnail(buffer, (nuint)input.Length, plan.MaxDimension, viaEmbeddedProfile: header.HasIccProfile);
+            return ToSrgb8InMemory(thumbnail);
+        }
+
+        VipsImageHandle decoded;
+        using (var image = VipsImage.FromPixels(pixels, opened))
+        using (var thumbnail = VipsImage.ThumbnailOf(image, plan.MaxDimension, viaEmbeddedProfile: header.HasIccProfile))
+        {
+            decoded = ToSrgb8InMemory(thumbnail);
+        }
+
+        if (VipsImage.IsBackedBy(decoded, pixels))
+        {
+            decoded.Dispose();
+            throw new InvalidOperationException("libvips returned the decoded pixels themselves instead of a copy; they are about to be freed.");
+        }
+
+        return decoded; // a copy: the pixels can go
+    }
+
+    /// <summary>
+    /// The pixels of the formats decoded in managed code, or null for libvips to decode: another format, a
+    /// kind the decoder does not support, or a file it finds malformed (libvips then gives its own error).
+    /// Only pixels that agree with libvips' reading of the header (size, bands) are used.
+    /// </summary>
+    private static DecodedPixels? DecodeOutsideLibvips(ReadOnlyMemory<byte> input, VipsImageHandle opened, Header header, Plan plan)
+    {
+        var width = VipsImage.Width(opened);
+        var height = VipsImage.Height(opened);
+        var pixels = header.Format == "png" ? PngDecoder.TryDecode(input, plan.MaxInputPixels, ShrinkOnLoad(width, height, plan.MaxDimension)) : null;
+        if (pixels is not null && ((pixels.Width, pixels.Height) != BoxShrinker.OutputSize(width, height, pixels.Shrink)
+            || pixels.Bands != VipsImage.Bands(opened) || VipsImage.Format(opened) != VipsNative.FormatUChar))
+        {
+            pixels.Dispose();
+            return null;
+        }
+
+        return pixels;
+    }
+
+    /// <summary>
+    /// How much a decoder may shrink on the way (shrink-on-load): by 2 when the image is to shrink at least 4×.
+    /// <c>vips_resize</c> would itself first block-shrink such an image by ⌊shrink ÷ 2⌋ (it leaves its Lanczos
+    /// step at least 2×: <c>gap</c> = 2), so its Lanczos step then sees what it would have seen, give or take a
+    /// rounding; the same rule libvips applies to JPEG's shrink-on-load.
+    /// </summary>
+    private static int ShrinkOnLoad(int width, int height, int maxDimension) =>
+        Math.Max(width, height) >= 2L * BoxShrinker.Factor * maxDimension ? BoxShrinker.Factor : 1;
+
+    /// <summary>Evaluates the thumbnail into memory as 8-bit sRGB (3 or 4 bands), converting what it leaves in another space (grey, 16-bit).</summary>
+    private static VipsImageHandle ToSrgb8InMemory(VipsImageHandle thumbnail)
+    {
         if (VipsImage.Format(thumbnail) == VipsNative.FormatUChar && VipsImage.Bands(thumbnail) is 3 or 4
             && VipsImage.Interpretation(thumbnail) == VipsNative.InterpretationSrgb)
         {
@@ -249,7 +320,8 @@ public sealed class VipsImageProcessor : IImageProcessor
         _ => "HEIF/AVIF",
     };
 
-    private sealed record Header(string SourceFormat, bool HasIccProfile);
+    /// <summary>What the header says: the format libvips sniffed, the one we report (AVIF is a HEIF), and whether an ICC profile is embedded.</summary>
+    private sealed record Header(string Format, string SourceFormat, bool HasIccProfile);
 
     /// <summary>The options, checked once per call: a ladder from best to worst quality, distinct positive sizes from largest to smallest.</summary>
     private sealed record Plan(int MaxBytes, int MaxDimension, IReadOnlyList<int> Ladder, IReadOnlyList<int> ThumbnailSizes, long MaxInputPixels, int Effort)

@@ -59,6 +59,34 @@ public sealed class ImageProcessingResourceTests(ImagingFixture fixture)
     }
 
     [Fact]
+    public async Task EightConcurrentUploadsOfA5120By2880PngAllSucceedWithIdenticalOutput()
+    {
+        var png = await File.ReadAllBytesAsync(Wallpapers.AltaiPng); // decoded in managed code, on two threads each
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None))));
+
+        foreach (var result in results)
+        {
+            result.Image.Bytes.Should().Equal(results[0].Image.Bytes);
+            result.Thumbnails[100].Bytes.Should().Equal(results[0].Thumbnails[100].Bytes);
+        }
+    }
+
+    [Fact]
+    public async Task EightConcurrentUploadsOfA5120By2880PngStayInBoundedMemory()
+    {
+        var png = await File.ReadAllBytesAsync(Wallpapers.AltaiPng);
+        var baseline = MemoryProbe.ResetPeak();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None))));
+
+        var growth = MemoryProbe.Peak() - baseline;
+        growth.Should().BeLessThan(MemoryBound, "peak RSS grew by {0} MB", growth >> 20);
+    }
+
+    [Fact]
     public async Task EveryNativeObjectIsFreedAfterSuccessesAndFailures()
     {
         var photo = await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg);
@@ -75,6 +103,29 @@ public sealed class ImageProcessingResourceTests(ImagingFixture fixture)
         }
 
         LibVipsProbe.LiveObjects().Should().Be(before).And.Be(0, "no earlier imaging test may have leaked either");
+    }
+
+    [Fact]
+    public async Task EveryNativeObjectIsFreedAfterPngsDecodedInManagedCode()
+    {
+        var large = await File.ReadAllBytesAsync(Wallpapers.AltaiPng); // halved on the way
+        var small = await File.ReadAllBytesAsync(fixture.Make("resources-photo.png", path => Cli.Vips("copy", fixture.SmallPhotoJpeg, path)));
+        byte[][] malformed = [HostilePngs.Make("truncated in the image data"), HostilePngs.Make("a flipped byte in the image data (bad CRC)")];
+        await fixture.Processor.ProcessAsync(small, new ImageOptions(), CancellationToken.None); // warm-up
+        var before = LibVipsProbe.LiveObjects();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await fixture.Processor.ProcessAsync(large, new ImageOptions(), CancellationToken.None);
+            await fixture.Processor.ProcessAsync(small, new ImageOptions(), CancellationToken.None);
+            await Swallow(fixture.Processor.ProcessAsync(small, new ImageOptions { MaxBytes = 100 }, CancellationToken.None));
+            foreach (var png in malformed)
+            {
+                await Swallow(fixture.Processor.ProcessAsync(png, new ImageOptions(), CancellationToken.None));
+            }
+        }
+
+        LibVipsProbe.LiveObjects().Should().Be(before).And.Be(0);
     }
 
     [Fact]

@@ -116,6 +116,29 @@ internal static partial class VipsNative
     internal static partial int ThumbnailImage(VipsImageHandle input, out VipsImageHandle output, int width,
         string sizeName, int size, string noRotateName, int noRotate, IntPtr terminator);
 
+    /// <summary>
+    /// <c>vips_thumbnail_image(in, &amp;out, width, "size", DOWN, "export_profile", "srgb", NULL)</c>: the same
+    /// reduction, orientation and colour handling as <see cref="ThumbnailBuffer"/>, for an image already in
+    /// memory (pixels decoded outside libvips). Pass null for <paramref name="exportProfileName"/> to end the
+    /// option list there instead.
+    /// </summary>
+    [LibraryImport(Vips, EntryPoint = "vips_thumbnail_image", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ThumbnailImage(VipsImageHandle input, out VipsImageHandle output, int width,
+        string sizeName, int size, string? exportProfileName, string? exportProfile, IntPtr terminator);
+
+    /// <summary>
+    /// <c>vips_image_new_from_memory(data, size, width, height, bands, format)</c> (not variadic): an image over
+    /// <paramref name="data"/>, which is neither copied nor freed by libvips, so it must outlive the image and
+    /// everything computed from it. Null on failure.
+    /// </summary>
+    [LibraryImport(Vips, EntryPoint = "vips_image_new_from_memory")]
+    internal static partial VipsImageHandle ImageNewFromMemory(IntPtr data, nuint size, int width, int height, int bands, int format);
+
+    /// <summary><c>vips_copy(in, &amp;out, "interpretation", interpretation, NULL)</c>: the same pixels, relabelled (no copy is made).</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_copy", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int CopyWithInterpretation(VipsImageHandle input, out VipsImageHandle output,
+        string interpretationName, int interpretation, IntPtr terminator);
+
     /// <summary><c>vips_colourspace(in, &amp;out, space, NULL)</c>.</summary>
     [LibraryImport(Vips, EntryPoint = "vips_colourspace")]
     internal static partial int Colourspace(VipsImageHandle input, out VipsImageHandle output, int space, IntPtr terminator);
@@ -159,6 +182,28 @@ internal static partial class VipsNative
     /// <summary>A string field; the result belongs to the image. Returns 0 on success.</summary>
     [LibraryImport(Vips, EntryPoint = "vips_image_get_string", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ImageGetString(VipsImageHandle image, string name, out IntPtr value);
+
+    /// <summary>An int field. Returns 0 on success.</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_image_get_int", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ImageGetInt(VipsImageHandle image, string name, out int value);
+
+    [LibraryImport(Vips, EntryPoint = "vips_image_set_int", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void ImageSetInt(VipsImageHandle image, string name, int value);
+
+    /// <summary>A blob field (an ICC profile, EXIF); the bytes belong to the image. Returns 0 on success.</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_image_get_blob", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ImageGetBlob(VipsImageHandle image, string name, out IntPtr data, out nuint length);
+
+    /// <summary>Attaches a copy of <paramref name="length"/> bytes at <paramref name="data"/> as a blob field.</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_image_set_blob_copy", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void ImageSetBlobCopy(VipsImageHandle image, string name, IntPtr data, nuint length);
+
+    /// <summary>
+    /// The pixels of an image, evaluating it into memory first if it is not already there. Only used on memory
+    /// images here, where it returns their buffer without computing anything. Null on failure.
+    /// </summary>
+    [LibraryImport(Vips, EntryPoint = "vips_image_get_data")]
+    internal static partial IntPtr ImageGetData(VipsImageHandle image);
 
     // --- GLib / GObject -----------------------------------------------------------------------------------
 

@@ -98,6 +98,27 @@ public static class LibVipsProbe
         }
     }
 
+    /// <summary>The pixels of an image, evaluated now: rows top to bottom, samples interleaved, as libvips computes them.</summary>
+    public static byte[] Pixels(IntPtr image)
+    {
+        var data = NativeMethods.vips_image_write_to_memory(image, out var size);
+        if (data == IntPtr.Zero)
+        {
+            throw new InvalidOperationException("libvips could not compute the image.");
+        }
+
+        try
+        {
+            var bytes = new byte[checked((int)size)];
+            Marshal.Copy(data, bytes, 0, bytes.Length);
+            return bytes;
+        }
+        finally
+        {
+            NativeMethods.g_free(data);
+        }
+    }
+
 #pragma warning disable SYSLIB1054 // [LibraryImport] needs AllowUnsafeBlocks, which this test project does not enable
     private static class NativeMethods
     {
@@ -111,6 +132,9 @@ public static class LibVipsProbe
 
         [DllImport(Vips)]
         public static extern IntPtr vips_error_buffer_copy();
+
+        [DllImport(Vips)]
+        public static extern IntPtr vips_image_write_to_memory(IntPtr image, out nuint size);
 
         [DllImport("libglib-2.0.so.0")]
         public static extern void g_free(IntPtr memory);
