@@ -1,6 +1,7 @@
 using System.Globalization;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Infrastructure.Imaging.Jpeg;
 using AbParts.Infrastructure.Imaging.Native;
 using AbParts.Infrastructure.Imaging.Png;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace AbParts.Infrastructure.Imaging;
 /// <see cref="IImageProcessor"/> on Debian's libvips 8.14 (ADR 0006). One call: size check → loader
 /// sniffing against the allow-list → header-only pixel check → one shrink-on-load decode
 /// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only; for the PNGs <see cref="Png.PngDecoder"/>
-/// supports, decoded in managed code and reduced with <c>vips_thumbnail_image</c>, ADR 0014) into memory →
+/// supports, decoded in managed code, ADR 0014, and for progressive JPEGs, decoded on two cores by
+/// <see cref="ParallelJpegDecoder"/>, ADR 0015, then reduced with <c>vips_thumbnail_image</c>) into memory →
 /// WebP down the quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
 /// </summary>
 /// <remarks>
@@ -41,6 +43,12 @@ public sealed class VipsImageProcessor : IImageProcessor
         _logger = loggerFactory.CreateLogger<VipsImageProcessor>();
         VipsRuntime.EnsureInitialized(loggerFactory.CreateLogger("AbParts.Infrastructure.Imaging.LibVips"));
     }
+
+    /// <summary>
+    /// Whether progressive JPEGs are decoded on two cores (ADR 0015); off, libvips decodes them as it does
+    /// every other JPEG. The output is the same either way; tests compare the two.
+    /// </summary>
+    internal bool DecodeProgressiveJpegOnTwoCores { get; init; } = true;
 
     public async Task<ProcessedImage> ProcessAsync(ReadOnlyMemory<byte> input, ImageOptions options, CancellationToken cancellationToken)
     {
@@ -104,7 +112,7 @@ public sealed class VipsImageProcessor : IImageProcessor
                 stage = "encoded";
                 var (image, quality, thumbnails) = EncodeAll(decoded, plan, cancellationToken);
 
-                _logger.LogDebug("Processed a {Format} image into {Image} at quality {Quality}", header.SourceFormat, image, quality);
+                _logger.LogDebug("Processed a {Format} image ({Colour}) into {Image} at quality {Quality}", header.SourceFormat, header.Colour, image, quality);
                 return new ProcessedImage(image, thumbnails, header.SourceFormat, quality);
             }
         }
@@ -131,7 +139,9 @@ public sealed class VipsImageProcessor : IImageProcessor
         }
 
         var sourceFormat = format == "heif" && VipsImage.GetString(opened, "heif-compression") == "av1" ? "avif" : format;
-        return new Header(format, sourceFormat, VipsImage.HasIccProfile(opened));
+        var profile = VipsImage.IccProfile(opened);
+        return new Header(format, sourceFormat, ConvertThroughProfile: profile is not null && !IccProfiles.IsSrgb(profile),
+            Colour: profile is null ? "no ICC profile" : IccProfiles.IsSrgb(profile) ? "sRGB profile recognised, not converted" : "converted through its ICC profile");
     }
 
     /// <summary>
@@ -143,22 +153,24 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// Both paths end in <c>vips_thumbnail</c> with the same options. At full size they give the same pixels;
     /// when the decoder has already halved a large image, as libvips' JPEG loader does, within a level or two.
     /// Colour goes through the ICC path (<c>export_profile=srgb</c>) only when the image embeds a profile
-    /// (Adobe RGB, Display P3, a CMYK press profile). Without one, 8.14's thumbnail would go sRGB → XYZ
+    /// other than sRGB's (Adobe RGB, Display P3, a CMYK press profile); for the sRGB profile cameras and
+    /// editors embed, that transform moves no colour by more than one level (<see cref="IccProfiles"/>), and
+    /// skipping it saves about 8 ms on a photograph. Without a profile, 8.14's thumbnail would go sRGB → XYZ
     /// (libvips' formulas) → sRGB (lcms) and shift saturated colours, e.g. pure blue (0,0,254) to
     /// (84,15,253); libvips' colourspace conversion is exact there and uses its built-in CMYK profile for CMYK.
     /// </remarks>
-    private static VipsImageHandle Decode(ReadOnlyMemory<byte> input, IntPtr buffer, VipsImageHandle opened, Header header, Plan plan)
+    private VipsImageHandle Decode(ReadOnlyMemory<byte> input, IntPtr buffer, VipsImageHandle opened, Header header, Plan plan)
     {
         using var pixels = DecodeOutsideLibvips(input, opened, header, plan);
         if (pixels is null)
         {
-            using var thumbnail = VipsImage.Thumbnail(buffer, (nuint)input.Length, plan.MaxDimension, viaEmbeddedProfile: header.HasIccProfile);
+            using var thumbnail = VipsImage.Thumbnail(buffer, (nuint)input.Length, plan.MaxDimension, viaEmbeddedProfile: header.ConvertThroughProfile);
             return ToSrgb8InMemory(thumbnail);
         }
 
         VipsImageHandle decoded;
         using (var image = VipsImage.FromPixels(pixels, opened))
-        using (var thumbnail = VipsImage.ThumbnailOf(image, plan.MaxDimension, viaEmbeddedProfile: header.HasIccProfile))
+        using (var thumbnail = VipsImage.ThumbnailOf(image, plan.MaxDimension, viaEmbeddedProfile: header.ConvertThroughProfile))
         {
             decoded = ToSrgb8InMemory(thumbnail);
         }
@@ -173,16 +185,24 @@ public sealed class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>
-    /// The pixels of the formats decoded in managed code, or null for libvips to decode: another format, a
+    /// The pixels of the formats decoded outside libvips, or null for libvips to decode: another format, a
     /// kind the decoder does not support, or a file it finds malformed (libvips then gives its own error).
-    /// Only pixels that agree with libvips' reading of the header (size, bands) are used.
+    /// PNGs are decoded in managed code (ADR 0014), progressive JPEGs on two cores (ADR 0015). Only pixels
+    /// that agree with libvips' reading of the header (size, bands) are used.
     /// </summary>
-    private static DecodedPixels? DecodeOutsideLibvips(ReadOnlyMemory<byte> input, VipsImageHandle opened, Header header, Plan plan)
+    private DecodedPixels? DecodeOutsideLibvips(ReadOnlyMemory<byte> input, VipsImageHandle opened, Header header, Plan plan)
     {
         var width = VipsImage.Width(opened);
         var height = VipsImage.Height(opened);
-        var pixels = header.Format == "png" ? PngDecoder.TryDecode(input, plan.MaxInputPixels, ShrinkOnLoad(width, height, plan.MaxDimension)) : null;
-        if (pixels is not null && ((pixels.Width, pixels.Height) != BoxShrinker.OutputSize(width, height, pixels.Shrink)
+        var (pixels, expectedSize) = header.Format switch
+        {
+            "png" when ShrinkOnLoad(width, height, plan.MaxDimension) is var shrink =>
+                (PngDecoder.TryDecode(input, plan.MaxInputPixels, shrink), BoxShrinker.OutputSize(width, height, shrink)),
+            "jpeg" when DecodeProgressiveJpegOnTwoCores && JpegShrinkOnLoad(width, height, plan.MaxDimension) is var scale =>
+                (ParallelJpegDecoder.TryDecode(input.Span, scale, _logger), (Math.Max(1, width / scale), Math.Max(1, height / scale))),
+            _ => (null, (0, 0)),
+        };
+        if (pixels is not null && ((pixels.Width, pixels.Height) != expectedSize
             || pixels.Bands != VipsImage.Bands(opened) || VipsImage.Format(opened) != VipsNative.FormatUChar))
         {
             pixels.Dispose();
@@ -200,6 +220,16 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// </summary>
     private static int ShrinkOnLoad(int width, int height, int maxDimension) =>
         Math.Max(width, height) >= 2L * BoxShrinker.Factor * maxDimension ? BoxShrinker.Factor : 1;
+
+    /// <summary>
+    /// The shrink-on-load scale libvips' thumbnail picks for a JPEG (1, 2, 4 or 8): the largest that still
+    /// leaves a factor of two for its Lanczos step. The two-core decoder uses the same, so the pixels match.
+    /// </summary>
+    internal static int JpegShrinkOnLoad(int width, int height, int maxDimension)
+    {
+        var shrink = Math.Max(width, height) / (double)maxDimension;
+        return shrink >= 16 ? 8 : shrink >= 8 ? 4 : shrink >= 4 ? 2 : 1;
+    }
 
     /// <summary>Evaluates the thumbnail into memory as 8-bit sRGB (3 or 4 bands), converting what it leaves in another space (grey, 16-bit).</summary>
     private static VipsImageHandle ToSrgb8InMemory(VipsImageHandle thumbnail)
@@ -321,7 +351,9 @@ public sealed class VipsImageProcessor : IImageProcessor
     };
 
     /// <summary>What the header says: the format libvips sniffed, the one we report (AVIF is a HEIF), and whether an ICC profile is embedded.</summary>
-    private sealed record Header(string Format, string SourceFormat, bool HasIccProfile);
+    /// <param name="ConvertThroughProfile">The image embeds an ICC profile other than sRGB's (<see cref="IccProfiles.IsSrgb"/>).</param>
+    /// <param name="Colour">How colour is handled, for the log.</param>
+    private sealed record Header(string Format, string SourceFormat, bool ConvertThroughProfile, string Colour);
 
     /// <summary>The options, checked once per call: a ladder from best to worst quality, distinct positive sizes from largest to smallest.</summary>
     private sealed record Plan(int MaxBytes, int MaxDimension, IReadOnlyList<int> Ladder, IReadOnlyList<int> ThumbnailSizes, long MaxInputPixels, int Effort)

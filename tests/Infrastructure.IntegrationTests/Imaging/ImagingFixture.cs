@@ -32,6 +32,9 @@ public sealed class ImagingFixture : IDisposable
 
     public IImageProcessor Processor { get; }
 
+    /// <summary>For a second processor: libvips' warnings go to the latest processor's logger, so it must log here too.</summary>
+    public ILoggerFactory Logging => _loggerFactory;
+
     public CapturingLoggerProvider Logs { get; }
 
     public string WorkDirectory { get; }

@@ -141,7 +141,7 @@ public sealed class ManagedPngPipelineTests(ImagingFixture fixture)
         {
             var buffer = pin.AddrOfPinnedObject();
             using var header = VipsImage.OpenHeader(buffer, (nuint)png.Length);
-            using var thumbnail = VipsImage.Thumbnail(buffer, (nuint)png.Length, 1024, VipsImage.HasIccProfile(header));
+            using var thumbnail = VipsImage.Thumbnail(buffer, (nuint)png.Length, 1024, VipsImage.IccProfile(header) is not null);
             using var decoded = VipsImage.ToMemory(thumbnail);
             return LibVipsProbe.Pixels(decoded.DangerousGetHandle());
         }
@@ -161,7 +161,7 @@ public sealed class ManagedPngPipelineTests(ImagingFixture fixture)
             using var pixels = PngDecoder.TryDecode(png, long.MaxValue, shrink) ?? throw new InvalidOperationException("The decoder declined the file.");
             pixels.Shrink.Should().Be(shrink);
             using var image = VipsImage.FromPixels(pixels, header);
-            using var thumbnail = VipsImage.ThumbnailOf(image, 1024, VipsImage.HasIccProfile(header));
+            using var thumbnail = VipsImage.ThumbnailOf(image, 1024, VipsImage.IccProfile(header) is not null);
             using var decoded = VipsImage.ToMemory(thumbnail);
             return LibVipsProbe.Pixels(decoded.DangerousGetHandle());
         }

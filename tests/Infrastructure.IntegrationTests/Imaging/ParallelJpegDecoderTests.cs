@@ -103,6 +103,34 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     }
 
     [Theory]
+    [InlineData("flow", 2)]
+    [InlineData("progressive-4096", 2)]
+    [InlineData("progressive-4095", 1)]
+    [InlineData("subsampled-odd", 1)]
+    public async Task TheProcessorStoresTheSameBytesWhetherAProgressiveJpegIsDecodedOnTwoCoresOrByLibvips(string input, int scale)
+    {
+        var bytes = await File.ReadAllBytesAsync(Input(input));
+        var header = Cli.Header(Input(input), "width");
+        VipsImageProcessor.JpegShrinkOnLoad(int.Parse(header, System.Globalization.CultureInfo.InvariantCulture), 1, 1024)
+            .Should().Be(scale, "libvips' thumbnail leaves its Lanczos step at least 2×");
+        using (var pixels = ParallelJpegDecoder.TryDecode(bytes, scale, NullLogger.Instance))
+        {
+            pixels.Should().NotBeNull("else this test would compare libvips with itself");
+        }
+
+        var twoCores = await fixture.Processor.ProcessAsync(bytes, new ImageOptions(), CancellationToken.None);
+        var libvips = await new VipsImageProcessor(fixture.Logging) { DecodeProgressiveJpegOnTwoCores = false }
+            .ProcessAsync(bytes, new ImageOptions(), CancellationToken.None);
+
+        twoCores.Image.Bytes.Should().Equal(libvips.Image.Bytes);
+        twoCores.Thumbnails.Keys.Should().BeEquivalentTo(libvips.Thumbnails.Keys);
+        foreach (var (size, thumbnail) in twoCores.Thumbnails)
+        {
+            thumbnail.Bytes.Should().Equal(libvips.Thumbnails[size].Bytes, $"the {size} px thumbnail comes from the same pixels");
+        }
+    }
+
+    [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0xFF, 0xD8 })]
     [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 })]
@@ -124,6 +152,10 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
             path => Cli.Vips("thumbnail", Wallpapers.PathJpeg, path + "[Q=90,interlace,subsample-mode=off,restart-interval=3]", "900")),
         "trailing-bytes" => fixture.Make("progressive-trailing.jpg",
             path => File.WriteAllBytes(path, [.. File.ReadAllBytes(Input("subsampled-odd")), .. "trailing bytes"u8])),
+        "progressive-4096" => fixture.Make("progressive-4096.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,interlace,strip]", "4096")),
+        "progressive-4095" => fixture.Make("progressive-4095.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,interlace,strip]", "4095")),
         "baseline" => fixture.Make("baseline-1001.jpg",
             path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,strip]", "1001")),
         "grey" => fixture.Make("progressive-grey.jpg",

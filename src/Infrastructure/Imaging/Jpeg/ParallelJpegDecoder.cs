@@ -77,7 +77,7 @@ internal static unsafe class ParallelJpegDecoder
                 }
 
                 ParallelJpegNative.OutputSize(mainHandle, out var width, out var height);
-                var pixels = new DecodedPixels(width, height, 3, (nuint)width * (nuint)height * 3);
+                var pixels = new DecodedPixels(width, height, 3, (nuint)width * (nuint)height * 3, scaleDenominator);
                 fixed (byte* error = mainError)
                 {
                     if (ParallelJpegNative.Finish(mainHandle, chromaHandle, pixels.Pointer, pixels.Length, error, mainError.Length) != 0)

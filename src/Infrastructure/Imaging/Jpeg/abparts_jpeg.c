@@ -209,13 +209,15 @@ EXPORT int abparts_jpeg_finish(abparts_jpeg *main, abparts_jpeg *chroma, unsigne
       copy_message(error, error_capacity, "the chroma stream does not match the main stream");
       return -1;
     }
+    /* Rather than copying 63 coefficients per block, the main decoder's row table is pointed at the
+     * chroma decoder's rows (alive until both are freed), which receive the one coefficient they lack. */
     for (JDIMENSION row = 0; row < to->height_in_blocks; row++) {
-      JBLOCKROW target = *(*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[ci], row, 1, TRUE);
-      JBLOCKROW source = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[ci - 1], row, 1, FALSE);
+      JBLOCKARRAY target = (*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[ci], row, 1, TRUE);
+      JBLOCKROW source = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[ci - 1], row, 1, TRUE);
       for (JDIMENSION block = 0; block < to->width_in_blocks; block++) {
-        /* the DC coefficient is the main stream's; the chroma stream had none */
-        memcpy(&target[block][1], &source[block][1], (DCTSIZE2 - 1) * sizeof(JCOEF));
+        source[block][0] = target[0][block][0]; /* the DC coefficient is the main stream's */
       }
+      target[0] = source;
     }
   }
 

@@ -110,8 +110,19 @@ internal static class VipsImage
     public static unsafe bool IsBackedBy(VipsImageHandle image, DecodedPixels pixels) =>
         VipsNative.ImageGetData(image) == (IntPtr)pixels.Pointer;
 
-    /// <summary>Whether the image carries an ICC profile.</summary>
-    public static bool HasIccProfile(VipsImageHandle image) => VipsNative.ImageGetTypeof(image, IccProfileField) != 0;
+    /// <summary>The image's ICC profile, or null when it carries none.</summary>
+    public static byte[]? IccProfile(VipsImageHandle image)
+    {
+        if (VipsNative.ImageGetTypeof(image, IccProfileField) == 0
+            || VipsNative.ImageGetBlob(image, IccProfileField, out var data, out var length) != 0)
+        {
+            return null;
+        }
+
+        var profile = new byte[checked((int)length)];
+        Marshal.Copy(data, profile, 0, profile.Length);
+        return profile;
+    }
 
     /// <summary>A further reduction of an upright, decoded image: longest side at most <paramref name="maxDimension"/>, never enlarged.</summary>
     public static VipsImageHandle Shrink(VipsImageHandle image, int maxDimension)
