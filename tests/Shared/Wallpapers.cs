@@ -7,6 +7,9 @@ public static class Wallpapers
     public static string FlowJpeg => Require("Flow/contents/images/5120x2880.jpg");
 
     /// <summary>5120x2880 baseline JPEG, 4:2:0 chroma, a detailed scene (large WebP).</summary>
+    /// <summary>A progressive 4:4:4 JPEG whose scan script codes each component's DC on its own.</summary>
+    public static string VolnaJpeg => Require("Volna/contents/images/5120x2880.jpg");
+
     public static string SafeLandingJpeg => Require("SafeLanding/contents/images/5120x2880.jpg");
 
     /// <summary>5120x2880 RGB PNG.</summary>

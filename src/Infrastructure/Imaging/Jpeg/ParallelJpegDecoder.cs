@@ -6,15 +6,17 @@ namespace AbParts.Infrastructure.Imaging.Jpeg;
 
 /// <summary>
 /// Decodes a progressive JPEG on two cores (ADR 0015): <see cref="ProgressiveJpegSplit"/> cuts it into a
-/// main and a chroma stream, libjpeg reads each on its own core, and libjpeg's own output pass turns the
-/// merged coefficients into RGB at the shrink-on-load scale libvips would have used. The pixels are the
+/// main stream (luma's own scans) and a chroma stream (every other scan), libjpeg reads each on its own
+/// core, and libjpeg's own output pass turns the merged coefficients into RGB at the shrink-on-load
+/// scale libvips would have used. The pixels are the
 /// ones a whole-file decode gives, byte for byte; only the Huffman decoding, which libjpeg-turbo runs on
 /// one core and which takes most of a progressive decode, is shared.
 /// </summary>
 /// <remarks>
 /// Returns null, and the caller lets libvips decode the file as before, for everything else: baseline
 /// and other non-progressive files, grey, CMYK, 12-bit, arithmetic coding, scan scripts that leave
-/// coefficients unrefined, any libjpeg warning (corrupt or truncated data) and a missing native library.
+/// coefficients unrefined, any libjpeg warning but the expected one (corrupt or truncated data) and a
+/// missing native library.
 /// Thread-safe: every call has its own libjpeg objects.
 /// </remarks>
 internal static unsafe class ParallelJpegDecoder

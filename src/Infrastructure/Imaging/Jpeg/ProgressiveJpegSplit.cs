@@ -5,13 +5,16 @@ namespace AbParts.Infrastructure.Imaging.Jpeg;
 
 /// <summary>
 /// A progressive JPEG cut into two streams that decode independently (ADR 0015): the <see cref="Main"/>
-/// stream is the file without the chroma AC scans; the <see cref="Chroma"/> stream is the same tables, a
-/// frame header declaring only the two chroma components, and those AC scans.
+/// stream holds the scans of the luma component alone; the <see cref="Chroma"/> stream holds every other
+/// scan (the chroma components' scans and the DC scans that interleave all three). Both carry the file's
+/// frame header and tables; the main stream keeps the APPn segments too.
 /// </summary>
 /// <remarks>
 /// This works because every AC scan of a progressive JPEG carries exactly one component (ITU-T T.81
-/// G.1.1.1.1) and refines only that component's coefficients, so no scan of one stream needs state
-/// from the other. The split is conservative: anything it does not recognise (another frame type, a
+/// G.1.1.1.1) and refines only that component's coefficients, and a DC scan refines only DC coefficients,
+/// so no scan of one stream needs state from the other: the main stream gives the luma AC coefficients
+/// (and the luma DC when the file codes it in a scan of its own), the chroma stream everything else.
+/// Luma's AC scans outweigh the rest, so the interleaved DC scans go with the chroma ones. The split is conservative: anything it does not recognise (another frame type, a
 /// DNL marker, a restart marker outside a scan, a segment running past the end) makes <see cref="TrySplit"/>
 /// return null and the file goes to libvips whole, which reports any problem in its usual way.
 /// The two buffers come from <see cref="ArrayPool{T}"/>; <see cref="Dispose"/> returns them.
@@ -31,10 +34,10 @@ internal sealed class ProgressiveJpegSplit : IDisposable
         ChromaLength = chromaLength;
     }
 
-    /// <summary>SOI, every segment of the file except the chroma AC scans, EOI.</summary>
+    /// <summary>SOI, the file's segments but the scans that are not luma's alone, EOI.</summary>
     public ReadOnlySpan<byte> Main => _main.AsSpan(0, MainLength);
 
-    /// <summary>SOI, the table segments in file order, a frame header of the two chroma components, their AC scans, EOI.</summary>
+    /// <summary>SOI, the tables and the frame header in file order, the scans that are not luma's alone, EOI.</summary>
     public ReadOnlySpan<byte> Chroma => _chroma.AsSpan(0, ChromaLength);
 
     public int MainLength { get; }
@@ -42,8 +45,8 @@ internal sealed class ProgressiveJpegSplit : IDisposable
     public int ChromaLength { get; }
 
     /// <summary>
-    /// The two streams of a progressive, Huffman-coded, 8-bit, three-component JPEG whose chroma
-    /// components share one sampling, with at least one chroma AC scan; null for any other file.
+    /// The two streams of a progressive, Huffman-coded, 8-bit, three-component JPEG with scans in both;
+    /// null for any other file.
     /// </summary>
     public static ProgressiveJpegSplit? TrySplit(ReadOnlySpan<byte> file)
     {
@@ -85,7 +88,7 @@ internal sealed class ProgressiveJpegSplit : IDisposable
         var m = Write(main, 0, [0xFF, Soi]);
         var c = Write(chroma, 0, [0xFF, Soi]);
         Frame? frame = null;
-        var chromaScans = 0;
+        var (lumaScans, otherScans) = (0, 0);
         var at = 2;
         while (true)
         {
@@ -127,21 +130,22 @@ internal sealed class ProgressiveJpegSplit : IDisposable
             at += length;
             if (code == Sos)
             {
-                if (frame is null || ScanComponent(body) is not { } scan)
+                if (frame is null || ScanComponents(body) is not { } scan)
                 {
                     return null;
                 }
 
                 var end = EndOfEntropyData(file, at);
                 var whole = file[(at - length - 2)..end];
-                if (scan.SpectralStart > 0 && frame.IsChroma(scan.Component))
+                if (scan.Count == 1 && scan.First == frame.Luma)
                 {
-                    c = Write(chroma, c, whole);
-                    chromaScans++;
+                    m = Write(main, m, whole);
+                    lumaScans++;
                 }
                 else
                 {
-                    m = Write(main, m, whole);
+                    c = Write(chroma, c, whole);
+                    otherScans++;
                 }
 
                 at = end;
@@ -157,7 +161,7 @@ internal sealed class ProgressiveJpegSplit : IDisposable
                 }
 
                 m = Write(main, m, segment);
-                c = frame.WriteChromaHeader(chroma, c);
+                c = Write(chroma, c, segment);
             }
             else if (code is Dht or Dqt or Dri)
             {
@@ -174,7 +178,7 @@ internal sealed class ProgressiveJpegSplit : IDisposable
             }
         }
 
-        if (frame is null || chromaScans == 0)
+        if (frame is null || lumaScans == 0 || otherScans == 0)
         {
             return null;
         }
@@ -223,8 +227,8 @@ internal sealed class ProgressiveJpegSplit : IDisposable
         }
     }
 
-    /// <summary>An AC scan's single component and its spectral start; a DC scan (Ss = 0) may list several components.</summary>
-    private static (int Component, int SpectralStart)? ScanComponent(ReadOnlySpan<byte> body)
+    /// <summary>How many components a scan interleaves and the first of them; an AC scan (Ss > 0) has one.</summary>
+    private static (int Count, int First)? ScanComponents(ReadOnlySpan<byte> body)
     {
         if (body.Length < 1)
         {
@@ -243,67 +247,28 @@ internal sealed class ProgressiveJpegSplit : IDisposable
             return null; // T.81 forbids it; libjpeg would refuse it
         }
 
-        return (body[1], spectralStart);
+        return (count, body[1]);
     }
 
-    /// <summary>The progressive frame header: three components, the first the luma, the other two sampled alike.</summary>
-    private sealed record Frame(int Width, int Height, byte[] Components)
+    /// <summary>The progressive frame header: 8-bit, three components with distinct ids, the first the luma.</summary>
+    private sealed record Frame(int Luma)
     {
         public static Frame? Parse(ReadOnlySpan<byte> body)
         {
             if (body.Length != 6 + (3 * 3) || body[0] != 8 || body[5] != 3)
             {
-                return null; // 8-bit, three components
+                return null;
             }
 
             int height = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
             int width = BinaryPrimitives.ReadUInt16BigEndian(body[3..]);
-            var components = body[6..].ToArray();
-            var luma = components.AsSpan(0, 3);
-            var cb = components.AsSpan(3, 3);
-            var cr = components.AsSpan(6, 3);
-            if (width == 0 || height == 0 || luma[0] == cb[0] || luma[0] == cr[0] || cb[0] == cr[0] || cb[1] != cr[1])
+            var (luma, cb, cr) = (body[6], body[9], body[12]);
+            if (width == 0 || height == 0 || luma == cb || luma == cr || cb == cr)
             {
-                return null; // DNL-defined height, duplicate ids, or chroma sampled unlike each other
+                return null; // a height defined by DNL, or duplicate ids
             }
 
-            foreach (var sampling in (ReadOnlySpan<byte>)[luma[1], cb[1]])
-            {
-                if (sampling >> 4 is < 1 or > 4 || (sampling & 0x0F) is < 1 or > 4)
-                {
-                    return null;
-                }
-            }
-
-            if (luma[1] >> 4 < cb[1] >> 4 || (luma[1] & 0x0F) < (cb[1] & 0x0F))
-            {
-                return null; // chroma sampled more densely than luma: valid, but not worth a special case
-            }
-
-            return new Frame(width, height, components);
-        }
-
-        public bool IsChroma(int component) => component == Components[3] || component == Components[6];
-
-        /// <summary>
-        /// SOF2 for the chroma components alone, each at 1x1 sampling over the chroma plane's own size
-        /// (⌈width·h/hmax⌉ by ⌈height·v/vmax⌉), so that libjpeg lays out exactly the blocks a chroma AC
-        /// scan codes: a single-component scan covers the component's own blocks, not the MCU padding.
-        /// </summary>
-        public int WriteChromaHeader(Span<byte> to, int at)
-        {
-            int hMax = Components[1] >> 4, vMax = Components[1] & 0x0F;
-            int h = Components[4] >> 4, v = Components[4] & 0x0F;
-            var width = ((Width * h) + hMax - 1) / hMax;
-            var height = ((Height * v) + vMax - 1) / vMax;
-            ReadOnlySpan<byte> header =
-            [
-                0xFF, Sof2, 0, 8 + (2 * 3), 8,
-                (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 2,
-                Components[3], 0x11, Components[5],
-                Components[6], 0x11, Components[8],
-            ];
-            return Write(to, at, header);
+            return new Frame(luma);
         }
     }
 }

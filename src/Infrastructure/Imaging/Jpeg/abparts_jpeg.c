@@ -1,19 +1,20 @@
 /*
  * libabparts_jpeg: decodes a progressive JPEG on two cores (ADR 0015).
  *
- * A progressive JPEG is a series of scans. Each AC scan carries one component, and each component's
- * coefficients are refined only by that component's own scans. So the file can be split into two
+ * A progressive JPEG is a series of scans. Each AC scan carries one component and refines only that
+ * component's coefficients; DC scans refine only DC coefficients. So the file can be split into two
  * streams that libjpeg decodes independently, one per core. The managed side (ProgressiveJpegSplit.cs)
- * does the splitting:
- *   - the main stream is the file minus the chroma AC scans: every DC scan and the luma AC scans;
- *   - the chroma stream is the same tables, a frame header that declares only the two chroma
- *     components, and their AC scans.
+ * does the splitting; both streams keep the file's tables and frame header:
+ *   - the main stream has the scans of the luma component alone (its AC scans, and its DC scans when
+ *     the file codes luma's DC on its own);
+ *   - the chroma stream has every other scan: the chroma components' scans and the DC scans that
+ *     interleave all three.
  * This file decodes the main stream in libjpeg's buffered-image mode and the chroma stream into
- * coefficient arrays (jpeg_read_coefficients), each on its own thread. It then copies the chroma AC
- * coefficients into the main decoder's arrays and runs libjpeg's own output pass: scaled IDCT,
+ * coefficient arrays (jpeg_read_coefficients), each on its own thread. It then hands the chroma rows
+ * and the luma DC coefficients to the main decoder and runs libjpeg's own output pass: scaled IDCT,
  * upsampling and YCbCr to RGB, exactly as a whole-file decode would.
  *
- * Every libjpeg error, and every warning except the one a chroma-only stream must raise, ends the call
+ * Every libjpeg error, and every warning except the one an AC scan without its DC scan raises, ends the call
  * with the message in `error`. The caller then hands the file to libvips, which reports the problem in
  * its usual way. No longjmp ever crosses into the caller: each entry point sets its own jump target.
  *
@@ -130,8 +131,8 @@ static int read_chroma(abparts_jpeg *jpeg, const unsigned char *data, unsigned l
   jpeg_create_decompress(&jpeg->cinfo);
   jpeg_mem_src(&jpeg->cinfo, data, length);
   jpeg_read_header(&jpeg->cinfo, TRUE);
-  if (!jpeg->cinfo.progressive_mode || jpeg->cinfo.arith_code || jpeg->cinfo.num_components != 2) {
-    snprintf(jpeg->error.message, sizeof jpeg->error.message, "not a two-component progressive Huffman-coded JPEG");
+  if (!jpeg->cinfo.progressive_mode || jpeg->cinfo.arith_code || jpeg->cinfo.num_components != 3) {
+    snprintf(jpeg->error.message, sizeof jpeg->error.message, "not a three-component progressive Huffman-coded JPEG");
     return -1;
   }
   jpeg->coefficients = jpeg_read_coefficients(&jpeg->cinfo);
@@ -154,15 +155,15 @@ static abparts_jpeg *handle_or_null(abparts_jpeg *jpeg, int status, char *error,
  */
 EXPORT abparts_jpeg *abparts_jpeg_read_main(const unsigned char *data, unsigned long length, int scale_denom,
                                             char *error, int error_capacity) {
-  abparts_jpeg *jpeg = create(-1, error, error_capacity);
+  /* luma AC scans whose DC scan went to the chroma stream: expected, and harmless (see abparts_jpeg_finish) */
+  abparts_jpeg *jpeg = create(JWRN_BOGUS_PROGRESSION, error, error_capacity);
   return jpeg == NULL ? NULL
                       : handle_or_null(jpeg, read_main(jpeg, data, length, scale_denom), error, error_capacity);
 }
 
-/* Reads the chroma stream (two components, AC scans only) into coefficient arrays. NULL on failure. */
+/* Reads the chroma stream (the scans that are not luma's alone) into coefficient arrays. NULL on failure. */
 EXPORT abparts_jpeg *abparts_jpeg_read_chroma(const unsigned char *data, unsigned long length, char *error,
                                               int error_capacity) {
-  /* AC scans with no DC scan before them: expected here, and harmless since the DC comes from the main stream */
   abparts_jpeg *jpeg = create(JWRN_BOGUS_PROGRESSION, error, error_capacity);
   return jpeg == NULL ? NULL : handle_or_null(jpeg, read_chroma(jpeg, data, length), error, error_capacity);
 }
@@ -178,9 +179,12 @@ EXPORT void abparts_jpeg_output_size(const abparts_jpeg *jpeg, int *width, int *
   *height = (int)(jpeg->cinfo.image_height / scale > 0 ? jpeg->cinfo.image_height / scale : 1);
 }
 
+/* The precision a stream reached for a coefficient: -1 if it sent none, else the Al of its last scan. */
+static int precision(j_decompress_ptr cinfo, int component, int k) { return cinfo->coef_bits[component][k]; }
+
 /*
- * Copies the chroma AC coefficients into the main decoder and writes the RGB pixels, rows of
- * width * 3 bytes, into `pixels` (capacity bytes). 0 on success, -1 on failure.
+ * Hands the chroma rows and the luma DC coefficients to the main decoder and writes the RGB pixels, rows
+ * of width * 3 bytes, into `pixels` (capacity bytes). 0 on success, -1 on failure.
  */
 EXPORT int abparts_jpeg_finish(abparts_jpeg *main, abparts_jpeg *chroma, unsigned char *pixels,
                                unsigned long capacity, char *error, int error_capacity) {
@@ -194,30 +198,50 @@ EXPORT int abparts_jpeg_finish(abparts_jpeg *main, abparts_jpeg *chroma, unsigne
     copy_message(error, error_capacity, chroma->error.message);
     return -1;
   }
-  /* Both streams together must send every coefficient at full precision, as a whole-file decode needs
-   * for its output to match (libjpeg would otherwise smooth the missing ones). */
-  if (!complete(m, 0, 0) || m->coef_bits[1][0] != 0 || m->coef_bits[2][0] != 0 || !complete(c, 0, 1) ||
-      !complete(c, 1, 1)) {
+  /* Both streams together must send every coefficient at full precision, as a whole-file decode needs for
+   * its output to match (libjpeg would otherwise smooth the missing ones): luma AC from the main stream,
+   * luma DC from either or both (a DC refinement only adds bits), chroma from the chroma stream. */
+  if (!complete(m, 0, 1) || (precision(m, 0, 0) != 0 && precision(c, 0, 0) != 0) || !complete(c, 1, 0) ||
+      !complete(c, 2, 0)) {
     copy_message(error, error_capacity, "the scans do not send every coefficient at full precision");
     return -1;
   }
-  for (int ci = 1; ci < 3; ci++) {
-    jpeg_component_info *to = &m->comp_info[ci];
-    jpeg_component_info *from = &c->comp_info[ci - 1];
-    if (to->component_id != from->component_id || to->width_in_blocks != from->width_in_blocks ||
-        to->height_in_blocks != from->height_in_blocks) {
-      copy_message(error, error_capacity, "the chroma stream does not match the main stream");
-      return -1;
-    }
-    /* Rather than copying 63 coefficients per block, the main decoder's row table is pointed at the
-     * chroma decoder's rows (alive until both are freed), which receive the one coefficient they lack. */
-    for (JDIMENSION row = 0; row < to->height_in_blocks; row++) {
-      JBLOCKARRAY target = (*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[ci], row, 1, TRUE);
-      JBLOCKROW source = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[ci - 1], row, 1, TRUE);
-      for (JDIMENSION block = 0; block < to->width_in_blocks; block++) {
-        source[block][0] = target[0][block][0]; /* the DC coefficient is the main stream's */
+  if (m->image_width != c->image_width || m->image_height != c->image_height || m->num_components != 3) {
+    copy_message(error, error_capacity, "the chroma stream does not match the main stream");
+    return -1;
+  }
+
+  /* Luma DC: each stream holds the bits of the DC scans it had (a first scan's value shifted left by its Al,
+   * a refinement's single bits), zero where it had none, so OR puts them together. */
+  jpeg_component_info *luma = &m->comp_info[0];
+  if (precision(c, 0, 0) >= 0) {
+    for (JDIMENSION row = 0; row < luma->height_in_blocks; row++) {
+      JBLOCKROW target = *(*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[0], row, 1, TRUE);
+      JBLOCKROW source = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[0], row, 1, FALSE);
+      for (JDIMENSION block = 0; block < luma->width_in_blocks; block++) {
+        target[block][0] |= source[block][0];
       }
-      target[0] = source;
+    }
+  }
+
+  for (int ci = 1; ci < 3; ci++) {
+    jpeg_component_info *component = &m->comp_info[ci];
+    /* The main stream never saw a scan of this component, so libjpeg has not yet latched its quantization
+     * table (it does so at a component's first scan); latch it now, from the same DQT segments. */
+    if (component->quant_table == NULL) {
+      if (component->quant_tbl_no < 0 || component->quant_tbl_no >= NUM_QUANT_TBLS ||
+          m->quant_tbl_ptrs[component->quant_tbl_no] == NULL) {
+        copy_message(error, error_capacity, "a component's quantization table is missing");
+        return -1;
+      }
+      component->quant_table = (*m->mem->alloc_small)((j_common_ptr)m, JPOOL_IMAGE, sizeof(JQUANT_TBL));
+      memcpy(component->quant_table, m->quant_tbl_ptrs[component->quant_tbl_no], sizeof(JQUANT_TBL));
+    }
+    /* Rather than copying the chroma coefficients, the main decoder's row table is pointed at the chroma
+     * decoder's rows, which stay alive until both decoders are freed. */
+    for (JDIMENSION row = 0; row < component->height_in_blocks; row++) {
+      JBLOCKARRAY target = (*m->mem->access_virt_barray)((j_common_ptr)m, main->coefficients[ci], row, 1, TRUE);
+      target[0] = *(*c->mem->access_virt_barray)((j_common_ptr)c, chroma->coefficients[ci], row, 1, FALSE);
     }
   }
 
