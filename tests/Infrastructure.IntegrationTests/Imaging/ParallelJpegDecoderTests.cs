@@ -136,6 +136,37 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
         }
     }
 
+    [Fact]
+    public void ADamagedFileDecodesToWhatAWholeFileDecodeGivesOrIsLeftToLibvips()
+    {
+        var file = File.ReadAllBytes(Input("subsampled-odd"));
+        var firstScan = Segments(file).First(s => s.Code == 0xDA).Offset;
+        var random = new Random(1121);
+        var (decoded, declined) = (0, 0);
+        for (var round = 0; round < 60; round++)
+        {
+            var damaged = (byte[])file.Clone();
+            for (var change = 0; change < 3; change++)
+            {
+                damaged[random.Next(firstScan, damaged.Length - 2)] = (byte)random.Next(256);
+            }
+
+            using var pixels = ParallelJpegDecoder.TryDecode(damaged, 2, NullLogger.Instance);
+            if (pixels is null)
+            {
+                declined++;
+                continue;
+            }
+
+            decoded++;
+            var expected = fixture.Decode(fixture.Save(damaged, "damaged.jpg") + "[shrink=2]");
+            Span(pixels).SequenceEqual(expected.Pixels).Should().BeTrue($"round {round} decoded, so it must match libjpeg's own decode");
+        }
+
+        (decoded, declined).Should().Match<(int Decoded, int Declined)>(counts => counts.Decoded > 0 && counts.Declined > 0,
+            "damage that libjpeg notices must be declined, and damage it does not notice decoded as libjpeg decodes it");
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0xFF, 0xD8 })]
