@@ -170,9 +170,8 @@ public sealed class VipsImageProcessor : IImageProcessor
 
         VipsImageHandle decoded;
         using (var image = VipsImage.FromPixels(pixels, opened))
-        using (var thumbnail = VipsImage.ThumbnailOf(image, plan.MaxDimension, viaEmbeddedProfile: header.ConvertThroughProfile))
         {
-            decoded = ToSrgb8InMemory(thumbnail);
+            decoded = ReduceOnTwoCores(image, plan.MaxDimension, header.ConvertThroughProfile);
         }
 
         if (VipsImage.IsBackedBy(decoded, pixels))
@@ -182,6 +181,54 @@ public sealed class VipsImageProcessor : IImageProcessor
         }
 
         return decoded; // a copy: the pixels can go
+    }
+
+    /// <summary>
+    /// <see cref="VipsImage.ThumbnailOf"/> for an image decoded outside libvips, evaluated into memory as two
+    /// halves of the output, each by its own pipeline on its own core, then stacked. libvips 8.14 can only
+    /// set its thread count process-wide, and more than one thread per image makes its loaders' answers to
+    /// damaged files vary (ADR 0015); here the pixels are already decoded and checked, so nothing can fail
+    /// halfway, and every output row is computed exactly as the single pipeline would compute it.
+    /// </summary>
+    private static VipsImageHandle ReduceOnTwoCores(VipsImageHandle image, int maxDimension, bool viaEmbeddedProfile)
+    {
+        int height;
+        using (var whole = VipsImage.ThumbnailOf(image, maxDimension, viaEmbeddedProfile))
+        {
+            height = VipsImage.Height(whole); // only its size: nothing is computed
+        }
+
+        if (height < 2)
+        {
+            using var thumbnail = VipsImage.ThumbnailOf(image, maxDimension, viaEmbeddedProfile);
+            return ToSrgb8InMemory(thumbnail);
+        }
+
+        var middle = height / 2;
+        VipsImageHandle? upper = null;
+        VipsImageHandle? lower = null;
+        try
+        {
+            OnTwoCores(
+                () => upper = ReduceRows(image, maxDimension, viaEmbeddedProfile, 0, middle),
+                () => lower = ReduceRows(image, maxDimension, viaEmbeddedProfile, middle, height - middle),
+                CancellationToken.None);
+            using var stacked = VipsImage.Stack(upper!, lower!);
+            return VipsImage.ToMemory(stacked);
+        }
+        finally
+        {
+            upper?.Dispose();
+            lower?.Dispose();
+        }
+    }
+
+    /// <summary>Rows <paramref name="top"/> to <paramref name="top"/> + <paramref name="count"/> of the reduced image, in memory.</summary>
+    private static VipsImageHandle ReduceRows(VipsImageHandle image, int maxDimension, bool viaEmbeddedProfile, int top, int count)
+    {
+        using var thumbnail = VipsImage.ThumbnailOf(image, maxDimension, viaEmbeddedProfile);
+        using var rows = VipsImage.Rows(thumbnail, top, count);
+        return ToSrgb8InMemory(rows);
     }
 
     /// <summary>
@@ -255,20 +302,24 @@ public sealed class VipsImageProcessor : IImageProcessor
         EncodedImage? image = null;
         var quality = 0;
         Dictionary<int, EncodedImage> thumbnails = [];
+        OnTwoCores(
+            () => (image, quality) = Encode(decoded, plan, "image"),
+            () => thumbnails = Thumbnails(decoded, plan, cancellationToken),
+            cancellationToken);
+        return (image!, quality, thumbnails); // both ran to the end
+    }
+
+    /// <summary>Runs both at once (the caller's thread takes one); a failure is rethrown as the first of them, as if they had run one after the other.</summary>
+    private static void OnTwoCores(Action first, Action second, CancellationToken cancellationToken)
+    {
         try
         {
-            Parallel.Invoke(
-                new ParallelOptions { CancellationToken = cancellationToken },
-                () => (image, quality) = Encode(decoded, plan, "image"),
-                () => thumbnails = Thumbnails(decoded, plan, cancellationToken));
+            Parallel.Invoke(new ParallelOptions { CancellationToken = cancellationToken }, first, second);
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
-            // the first failure, as if the two had run one after the other
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
-
-        return (image!, quality, thumbnails); // Parallel.Invoke returned, so both ran to the end
     }
 
     /// <summary>

@@ -106,6 +106,14 @@ internal static class VipsImage
         return Checked(status, output);
     }
 
+    /// <summary>Rows <paramref name="top"/> to <paramref name="top"/> + <paramref name="height"/> of the image, lazily.</summary>
+    public static VipsImageHandle Rows(VipsImageHandle image, int top, int height) =>
+        Checked(VipsNative.ExtractArea(image, out var output, 0, top, Width(image), height, IntPtr.Zero), output);
+
+    /// <summary><paramref name="upper"/> above <paramref name="lower"/> (the same width and bands), lazily.</summary>
+    public static VipsImageHandle Stack(VipsImageHandle upper, VipsImageHandle lower) =>
+        Checked(VipsNative.Join(upper, lower, out var output, VipsNative.DirectionVertical, IntPtr.Zero), output);
+
     /// <summary>Whether <paramref name="image"/>, a memory image, holds its pixels in <paramref name="pixels"/>' buffer.</summary>
     public static unsafe bool IsBackedBy(VipsImageHandle image, DecodedPixels pixels) =>
         VipsNative.ImageGetData(image) == (IntPtr)pixels.Pointer;

@@ -139,6 +139,17 @@ internal static partial class VipsNative
     internal static partial int CopyWithInterpretation(VipsImageHandle input, out VipsImageHandle output,
         string interpretationName, int interpretation, IntPtr terminator);
 
+    /// <summary><c>vips_extract_area(in, &amp;out, left, top, width, height, NULL)</c>: a window onto the image, computed lazily.</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_extract_area")]
+    internal static partial int ExtractArea(VipsImageHandle input, out VipsImageHandle output, int left, int top, int width, int height, IntPtr terminator);
+
+    /// <summary><c>vips_join(in1, in2, &amp;out, VIPS_DIRECTION_VERTICAL, NULL)</c>: <paramref name="upper"/> above <paramref name="lower"/>.</summary>
+    [LibraryImport(Vips, EntryPoint = "vips_join")]
+    internal static partial int Join(VipsImageHandle upper, VipsImageHandle lower, out VipsImageHandle output, int direction, IntPtr terminator);
+
+    /// <summary>VipsDirection: VIPS_DIRECTION_VERTICAL.</summary>
+    internal const int DirectionVertical = 1;
+
     /// <summary><c>vips_colourspace(in, &amp;out, space, NULL)</c>.</summary>
     [LibraryImport(Vips, EntryPoint = "vips_colourspace")]
     internal static partial int Colourspace(VipsImageHandle input, out VipsImageHandle output, int space, IntPtr terminator);
