@@ -12,8 +12,8 @@ namespace AbParts.Infrastructure.Imaging;
 /// <see cref="IImageProcessor"/> on Debian's libvips 8.14 (ADR 0006). One call: size check → loader
 /// sniffing against the allow-list → header-only pixel check → one shrink-on-load decode
 /// (<c>vips_thumbnail_buffer</c>: EXIF rotation, sRGB, first page only; for the PNGs <see cref="Png.PngDecoder"/>
-/// supports, decoded in managed code, ADR 0014, and for progressive JPEGs, decoded on two cores by
-/// <see cref="ParallelJpegDecoder"/>, ADR 0015, then reduced with <c>vips_thumbnail_image</c>) into memory →
+/// supports, decoded in managed code, ADR 0014, and for YCbCr JPEGs, decoded by libjpeg, progressive ones
+/// on two cores, ADR 0015, then reduced with <c>vips_thumbnail_image</c> on two cores) into memory →
 /// WebP down the quality ladder and, at the same time on another core, the thumbnails, each down the same ladder.
 /// </summary>
 /// <remarks>
@@ -45,10 +45,11 @@ public sealed class VipsImageProcessor : IImageProcessor
     }
 
     /// <summary>
-    /// Whether progressive JPEGs are decoded on two cores (ADR 0015); off, libvips decodes them as it does
-    /// every other JPEG. The output is the same either way; tests compare the two.
+    /// Whether JPEGs are decoded by libjpeg directly (ADR 0015: progressive ones on two cores, sequential ones
+    /// in one pass, both reduced on two cores); off, libvips decodes them. The output is the same either way;
+    /// tests compare the two.
     /// </summary>
-    internal bool DecodeProgressiveJpegOnTwoCores { get; init; } = true;
+    internal bool DecodeJpegsWithLibjpeg { get; init; } = true;
 
     public async Task<ProcessedImage> ProcessAsync(ReadOnlyMemory<byte> input, ImageOptions options, CancellationToken cancellationToken)
     {
@@ -168,10 +169,15 @@ public sealed class VipsImageProcessor : IImageProcessor
             return ToSrgb8InMemory(thumbnail);
         }
 
+        // vips_resize block-shrinks first when the image is to shrink 4× or more (it leaves its Lanczos step at
+        // most 2×); that step reads top to bottom with a line cache, so it stays one pipeline
+        var blockShrinks = Math.Max(pixels.Width, pixels.Height) >= 4L * plan.MaxDimension;
         VipsImageHandle decoded;
-        using (var image = VipsImage.FromPixels(pixels, opened))
+        using (var image = VipsImage.FromPixels(pixels, opened, readSequentially: blockShrinks))
         {
-            decoded = ReduceOnTwoCores(image, plan.MaxDimension, header.ConvertThroughProfile);
+            decoded = blockShrinks
+                ? ReduceRows(image, plan.MaxDimension, header.ConvertThroughProfile, 0, null)
+                : ReduceOnTwoCores(image, plan.MaxDimension, header.ConvertThroughProfile);
         }
 
         if (VipsImage.IsBackedBy(decoded, pixels))
@@ -200,8 +206,7 @@ public sealed class VipsImageProcessor : IImageProcessor
 
         if (height < 2)
         {
-            using var thumbnail = VipsImage.ThumbnailOf(image, maxDimension, viaEmbeddedProfile);
-            return ToSrgb8InMemory(thumbnail);
+            return ReduceRows(image, maxDimension, viaEmbeddedProfile, 0, null);
         }
 
         var middle = height / 2;
@@ -223,18 +228,24 @@ public sealed class VipsImageProcessor : IImageProcessor
         }
     }
 
-    /// <summary>Rows <paramref name="top"/> to <paramref name="top"/> + <paramref name="count"/> of the reduced image, in memory.</summary>
-    private static VipsImageHandle ReduceRows(VipsImageHandle image, int maxDimension, bool viaEmbeddedProfile, int top, int count)
+    /// <summary>Rows <paramref name="top"/> to <paramref name="top"/> + <paramref name="count"/> (all rows when null) of the reduced image, in memory.</summary>
+    private static VipsImageHandle ReduceRows(VipsImageHandle image, int maxDimension, bool viaEmbeddedProfile, int top, int? count)
     {
         using var thumbnail = VipsImage.ThumbnailOf(image, maxDimension, viaEmbeddedProfile);
-        using var rows = VipsImage.Rows(thumbnail, top, count);
+        if (count is not { } rowCount)
+        {
+            return ToSrgb8InMemory(thumbnail);
+        }
+
+        using var rows = VipsImage.Rows(thumbnail, top, rowCount);
         return ToSrgb8InMemory(rows);
     }
 
     /// <summary>
     /// The pixels of the formats decoded outside libvips, or null for libvips to decode: another format, a
     /// kind the decoder does not support, or a file it finds malformed (libvips then gives its own error).
-    /// PNGs are decoded in managed code (ADR 0014), progressive JPEGs on two cores (ADR 0015). Only pixels
+    /// PNGs are decoded in managed code (ADR 0014), YCbCr JPEGs by libjpeg, progressive ones on two cores
+    /// (ADR 0015). Only pixels
     /// that agree with libvips' reading of the header (size, bands) are used.
     /// </summary>
     private DecodedPixels? DecodeOutsideLibvips(ReadOnlyMemory<byte> input, VipsImageHandle opened, Header header, Plan plan)
@@ -245,8 +256,9 @@ public sealed class VipsImageProcessor : IImageProcessor
         {
             "png" when ShrinkOnLoad(width, height, plan.MaxDimension) is var shrink =>
                 (PngDecoder.TryDecode(input, plan.MaxInputPixels, shrink), BoxShrinker.OutputSize(width, height, shrink)),
-            "jpeg" when DecodeProgressiveJpegOnTwoCores && JpegShrinkOnLoad(width, height, plan.MaxDimension) is var scale =>
-                (ParallelJpegDecoder.TryDecode(input.Span, scale, _logger), (Math.Max(1, width / scale), Math.Max(1, height / scale))),
+            "jpeg" when DecodeJpegsWithLibjpeg && JpegShrinkOnLoad(width, height, plan.MaxDimension) is var scale =>
+                (ParallelJpegDecoder.TryDecode(input.Span, scale, _logger) ?? SequentialJpegDecoder.TryDecode(input.Span, width, height, scale, _logger),
+                    (Math.Max(1, width / scale), Math.Max(1, height / scale))),
             _ => (null, (0, 0)),
         };
         if (pixels is not null && ((pixels.Width, pixels.Height) != expectedSize

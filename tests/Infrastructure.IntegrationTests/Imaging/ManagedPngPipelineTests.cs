@@ -160,7 +160,7 @@ public sealed class ManagedPngPipelineTests(ImagingFixture fixture)
             using var header = VipsImage.OpenHeader(pin.AddrOfPinnedObject(), (nuint)png.Length);
             using var pixels = PngDecoder.TryDecode(png, long.MaxValue, shrink) ?? throw new InvalidOperationException("The decoder declined the file.");
             pixels.Shrink.Should().Be(shrink);
-            using var image = VipsImage.FromPixels(pixels, header);
+            using var image = VipsImage.FromPixels(pixels, header, readSequentially: true);
             using var thumbnail = VipsImage.ThumbnailOf(image, 1024, VipsImage.IccProfile(header) is not null);
             using var decoded = VipsImage.ToMemory(thumbnail);
             return LibVipsProbe.Pixels(decoded.DangerousGetHandle());

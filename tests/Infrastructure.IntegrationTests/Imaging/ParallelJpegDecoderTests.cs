@@ -58,6 +58,43 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
         pixels.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("baseline", 1)]
+    [InlineData("baseline", 2)]
+    [InlineData("baseline", 4)]
+    [InlineData("baseline", 8)]
+    [InlineData("baseline-restarts", 2)]
+    [InlineData("path", 2)]
+    public void ASequentialJpegDecodesToTheSamePixelsAsLibvipsLoader(string input, int scale)
+    {
+        var file = Input(input);
+        var expected = fixture.Decode($"{file}[shrink={scale}]");
+        var (width, height) = (int.Parse(Cli.Header(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Cli.Header(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+
+        using var pixels = SequentialJpegDecoder.TryDecode(File.ReadAllBytes(file), width, height, scale, NullLogger.Instance);
+
+        pixels.Should().NotBeNull();
+        (pixels!.Width, pixels.Height).Should().Be((expected.Width, expected.Height));
+        Span(pixels).SequenceEqual(expected.Pixels).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("flow")]
+    [InlineData("grey-baseline")]
+    [InlineData("cmyk-baseline")]
+    [InlineData("truncated-baseline")]
+    public void TheSequentialDecoderLeavesProgressiveGreyCmykAndDamagedFilesToLibvips(string input)
+    {
+        var file = Input(input);
+        var (width, height) = (int.Parse(Cli.Header(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Cli.Header(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+
+        using var pixels = SequentialJpegDecoder.TryDecode(File.ReadAllBytes(file), width, height, 1, NullLogger.Instance);
+
+        pixels.Should().BeNull();
+    }
+
     [Fact]
     public async Task AFileTheDecoderRefusesIsStillProcessedThroughLibvips()
     {
@@ -113,19 +150,23 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     [InlineData("progressive-4096", 2)]
     [InlineData("progressive-4095", 1)]
     [InlineData("subsampled-odd", 1)]
-    public async Task TheProcessorStoresTheSameBytesWhetherAProgressiveJpegIsDecodedOnTwoCoresOrByLibvips(string input, int scale)
+    [InlineData("baseline", 1)]
+    [InlineData("baseline-5120", 2)]
+    [InlineData("path", 1)]
+    public async Task TheProcessorStoresTheSameBytesWhetherAJpegIsDecodedByLibjpegOrByLibvips(string input, int scale)
     {
         var bytes = await File.ReadAllBytesAsync(Input(input));
-        var header = Cli.Header(Input(input), "width");
-        VipsImageProcessor.JpegShrinkOnLoad(int.Parse(header, System.Globalization.CultureInfo.InvariantCulture), 1, 1024)
-            .Should().Be(scale, "libvips' thumbnail leaves its Lanczos step at least 2×");
-        using (var pixels = ParallelJpegDecoder.TryDecode(bytes, scale, NullLogger.Instance))
+        var width = int.Parse(Cli.Header(Input(input), "width"), System.Globalization.CultureInfo.InvariantCulture);
+        var height = int.Parse(Cli.Header(Input(input), "height"), System.Globalization.CultureInfo.InvariantCulture);
+        VipsImageProcessor.JpegShrinkOnLoad(width, height, 1024).Should().Be(scale, "libvips' thumbnail leaves its Lanczos step at least 2×");
+        using (var pixels = ParallelJpegDecoder.TryDecode(bytes, scale, NullLogger.Instance)
+               ?? SequentialJpegDecoder.TryDecode(bytes, width, height, scale, NullLogger.Instance))
         {
             pixels.Should().NotBeNull("else this test would compare libvips with itself");
         }
 
         var twoCores = await fixture.Processor.ProcessAsync(bytes, new ImageOptions(), CancellationToken.None);
-        var libvips = await new VipsImageProcessor(fixture.Logging) { DecodeProgressiveJpegOnTwoCores = false }
+        var libvips = await new VipsImageProcessor(fixture.Logging) { DecodeJpegsWithLibjpeg = false }
             .ProcessAsync(bytes, new ImageOptions(), CancellationToken.None);
 
         twoCores.Image.Bytes.Should().Equal(libvips.Image.Bytes);
@@ -194,6 +235,17 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
             path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,interlace,strip]", "4096")),
         "progressive-4095" => fixture.Make("progressive-4095.jpg",
             path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,interlace,strip]", "4095")),
+        "path" => Wallpapers.PathJpeg, // baseline, 4:4:4, an ICC profile
+        "baseline-5120" => fixture.Make("baseline-5120.jpg",
+            path => Cli.Vips("copy", Wallpapers.FlowJpeg, path + "[Q=88,interlace=false]")),
+        "baseline-restarts" => fixture.Make("baseline-restarts.jpg",
+            path => Cli.Vips("thumbnail", Wallpapers.PathJpeg, path + "[Q=90,restart-interval=5]", "999")),
+        "grey-baseline" => fixture.Make("baseline-grey.jpg",
+            path => Cli.Vips("colourspace", Input("baseline"), path, "b-w")),
+        "cmyk-baseline" => fixture.Make("baseline-cmyk.jpg",
+            path => Cli.Vips("icc_transform", Input("baseline"), path, "cmyk")),
+        "truncated-baseline" => fixture.Make("baseline-truncated.jpg",
+            path => File.WriteAllBytes(path, File.ReadAllBytes(Input("baseline"))[..^3000])),
         "baseline" => fixture.Make("baseline-1001.jpg",
             path => Cli.Vips("thumbnail", Wallpapers.FlowJpeg, path + "[Q=90,strip]", "1001")),
         "grey" => fixture.Make("progressive-grey.jpg",

@@ -26,6 +26,9 @@ internal static unsafe partial class ParallelJpegNative
     [LibraryImport(Library, EntryPoint = "abparts_jpeg_finish")]
     internal static partial int Finish(IntPtr main, IntPtr chroma, byte* pixels, nuint capacity, byte* error, int errorCapacity);
 
+    [LibraryImport(Library, EntryPoint = "abparts_jpeg_decode_sequential")]
+    internal static partial int DecodeSequential(byte* data, nuint length, int scaleDenominator, byte* pixels, int width, int height, byte* error, int errorCapacity);
+
     [LibraryImport(Library, EntryPoint = "abparts_jpeg_free")]
     internal static partial void Free(IntPtr jpeg);
 }

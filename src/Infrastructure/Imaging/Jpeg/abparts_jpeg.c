@@ -179,6 +179,24 @@ EXPORT void abparts_jpeg_output_size(const abparts_jpeg *jpeg, int *width, int *
   *height = (int)(jpeg->cinfo.image_height / scale > 0 ? jpeg->cinfo.image_height / scale : 1);
 }
 
+/* Reads the first `height` output rows, cropped to `width` pixels, into `pixels` (rows of width * 3 bytes):
+ * rows as long as ours go straight into place, longer ones through a scratch row. */
+static void read_rows(j_decompress_ptr cinfo, unsigned char *pixels, int width, int height) {
+  unsigned long stride = (unsigned long)width * 3;
+  JSAMPROW scratch = NULL;
+  if ((JDIMENSION)width < cinfo->output_width) {
+    scratch = (*cinfo->mem->alloc_sarray)((j_common_ptr)cinfo, JPOOL_IMAGE, cinfo->output_width * 3, 1)[0];
+  }
+  while (cinfo->output_scanline < (JDIMENSION)height) {
+    unsigned char *row = pixels + (unsigned long)cinfo->output_scanline * stride;
+    JSAMPROW target = scratch != NULL ? scratch : row;
+    jpeg_read_scanlines(cinfo, &target, 1);
+    if (scratch != NULL) {
+      memcpy(row, scratch, stride);
+    }
+  }
+}
+
 /* The precision a stream reached for a coefficient: -1 if it sent none, else the Al of its last scan. */
 static int precision(j_decompress_ptr cinfo, int component, int k) { return cinfo->coef_bits[component][k]; }
 
@@ -254,19 +272,57 @@ EXPORT int abparts_jpeg_finish(abparts_jpeg *main, abparts_jpeg *chroma, unsigne
     copy_message(error, error_capacity, "the output buffer does not fit the image");
     return -1;
   }
-  /* rows as long as ours go straight into place; longer ones through a scratch row, then cropped */
-  JSAMPROW scratch = NULL;
-  if ((JDIMENSION)width < m->output_width) {
-    scratch = (*m->mem->alloc_sarray)((j_common_ptr)m, JPOOL_IMAGE, m->output_width * 3, 1)[0];
-  }
-  while (m->output_scanline < (JDIMENSION)height) {
-    unsigned char *row = pixels + (unsigned long)m->output_scanline * stride;
-    JSAMPROW target = scratch != NULL ? scratch : row;
-    jpeg_read_scanlines(m, &target, 1);
-    if (scratch != NULL) {
-      memcpy(row, scratch, stride);
-    }
-  }
+  read_rows(m, pixels, width, height);
   /* the rows past the crop are never read: the decoder is destroyed, not finished */
   return 0;
+}
+
+/* A sequential (baseline or extended) JPEG decoded whole, in one pass, into `pixels`. */
+static int decode_sequential(abparts_jpeg *jpeg, const unsigned char *data, unsigned long length, int scale_denom,
+                             unsigned char *pixels, int width, int height) {
+  if (setjmp(jpeg->error.jump)) {
+    return -1;
+  }
+  j_decompress_ptr d = &jpeg->cinfo;
+  jpeg_create_decompress(d);
+  jpeg_mem_src(d, data, length);
+  jpeg_read_header(d, TRUE);
+  if (d->progressive_mode || d->arith_code || d->num_components != 3 || d->jpeg_color_space != JCS_YCbCr ||
+      d->data_precision != 8) {
+    snprintf(jpeg->error.message, sizeof jpeg->error.message, "not a sequential Huffman-coded 8-bit YCbCr JPEG");
+    return -1;
+  }
+  d->scale_num = 1;
+  d->scale_denom = (unsigned int)scale_denom;
+  d->out_color_space = JCS_RGB;
+  jpeg_start_decompress(d);
+  int expected_width, expected_height;
+  abparts_jpeg_output_size(jpeg, &expected_width, &expected_height);
+  if (d->output_components != 3 || width != expected_width || height != expected_height) {
+    snprintf(jpeg->error.message, sizeof jpeg->error.message, "the output buffer does not fit the image");
+    return -1;
+  }
+  read_rows(d, pixels, width, height);
+  /* the rows past the crop are never read: the decoder is destroyed, not finished */
+  return 0;
+}
+
+/*
+ * Decodes a sequential (baseline) JPEG at 1/scale_denom as RGB rows of width * 3 bytes into `pixels`,
+ * which holds width * height * 3 bytes for the size abparts_jpeg_output_size gives (libvips' rounding).
+ * 0 on success, -1 on any error or warning, with the reason in `error`.
+ */
+EXPORT int abparts_jpeg_decode_sequential(const unsigned char *data, unsigned long length, int scale_denom,
+                                          unsigned char *pixels, int width, int height, char *error,
+                                          int error_capacity) {
+  abparts_jpeg *jpeg = create(-1, error, error_capacity);
+  if (jpeg == NULL) {
+    return -1;
+  }
+  int status = decode_sequential(jpeg, data, length, scale_denom, pixels, width, height);
+  if (status != 0) {
+    copy_message(error, error_capacity, jpeg->error.message);
+  }
+  abparts_jpeg_free(jpeg);
+  return status;
 }

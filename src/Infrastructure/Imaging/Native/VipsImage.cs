@@ -13,10 +13,11 @@ internal static class VipsImage
     private const string OrientationField = "orientation";
 
     /// <summary>
-    /// <c>VIPS_META_SEQUENTIAL</c>: set by loaders opened with <c>access=sequential</c>. The vertical reductions
-    /// then cache the lines they share; without it, reducing a 5120x2880 image in memory to 1024 px recomputes
-    /// them over and over (measured: 900 ms instead of 100 ms). <c>vips_thumbnail_image</c> reads its input
-    /// top to bottom (it wraps it in <c>vips_sequential</c>), so the flag tells the truth.
+    /// <c>VIPS_META_SEQUENTIAL</c>: set by loaders opened with <c>access=sequential</c>. The vertical block shrink
+    /// (<c>vips_shrinkv</c>, used when an image shrinks 4× or more) then caches the lines it shares; without it,
+    /// reducing a 5120x2880 image in memory to 1024 px recomputes them over and over (measured: 900 ms instead
+    /// of 100 ms). But the mark also makes the pipeline read from the top: a pipeline asked only for the lower
+    /// half of the output then computes the upper half too. So it is set only where a block shrink happens.
     /// </summary>
     private const string SequentialField = "vips-sequential";
 
@@ -55,8 +56,8 @@ internal static class VipsImage
     /// <summary>
     /// An image over pixels decoded outside libvips, carrying what libvips' own loader would have attached and
     /// <c>vips_thumbnail</c> reads: the interpretation (sRGB, B_W), the ICC profile and the EXIF orientation,
-    /// copied from <paramref name="header"/>, the same file opened by libvips (<see cref="OpenHeader"/>), and the
-    /// mark of an image read sequentially.
+    /// copied from <paramref name="header"/>, the same file opened by libvips (<see cref="OpenHeader"/>), and, with
+    /// <paramref name="readSequentially"/>, the mark of an image read top to bottom.
     /// </summary>
     /// <remarks>
     /// The pixels are not copied: <paramref name="pixels"/> must outlive the returned image and every image
@@ -64,7 +65,7 @@ internal static class VipsImage
     /// result never refers back to its inputs), after which the pixels may go. Page fields (<c>n-pages</c>,
     /// <c>page-height</c>) are not copied: the pixels are one page, which is what their absence says.
     /// </remarks>
-    public static unsafe VipsImageHandle FromPixels(DecodedPixels pixels, VipsImageHandle header)
+    public static unsafe VipsImageHandle FromPixels(DecodedPixels pixels, VipsImageHandle header, bool readSequentially)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(header);
@@ -89,7 +90,11 @@ internal static class VipsImage
             VipsNative.ImageSetInt(image, OrientationField, orientation);
         }
 
-        VipsNative.ImageSetInt(image, SequentialField, 1);
+        if (readSequentially)
+        {
+            VipsNative.ImageSetInt(image, SequentialField, 1);
+        }
+
         return image;
     }
 
