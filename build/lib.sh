@@ -14,9 +14,9 @@ WEBAPI_DLL="$ROOT/src/WebApi/bin/Release/net10.0/AbParts.WebApi.dll"
 PG_PORT=""
 PG_STARTED=0
 
-# Packages the service needs to build and run (test.sh adds more): gcc and libjpeg62-turbo-dev build
-# libabparts_jpeg.so, the two-core progressive JPEG decoder (ADR 0015).
-ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg gcc libc6-dev libjpeg62-turbo-dev)
+# Packages the service needs to build and run (test.sh adds more): gcc, libjpeg62-turbo-dev and libwebp-dev
+# build libabparts_imaging.so, the project's JPEG decoding and WebP encoding in C (ADR 0015).
+ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg gcc libc6-dev libjpeg62-turbo-dev libwebp-dev)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

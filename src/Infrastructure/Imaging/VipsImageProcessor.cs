@@ -4,6 +4,7 @@ using AbParts.Application.Common.Exceptions;
 using AbParts.Infrastructure.Imaging.Jpeg;
 using AbParts.Infrastructure.Imaging.Native;
 using AbParts.Infrastructure.Imaging.Png;
+using AbParts.Infrastructure.Imaging.Webp;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.Imaging;
@@ -51,9 +52,15 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// </summary>
     internal bool DecodeJpegsWithLibjpeg { get; init; } = true;
 
+    /// <summary>
+    /// Whether 8-bit RGB(A) images are encoded by libwebp directly, with its second thread (ADR 0015); off,
+    /// by libvips' <c>webpsave</c>. The bytes are the same either way; tests compare the two.
+    /// </summary>
+    internal bool EncodeWebpWithLibwebp { get; init; } = true;
+
     public async Task<ProcessedImage> ProcessAsync(ReadOnlyMemory<byte> input, ImageOptions options, CancellationToken cancellationToken)
     {
-        var plan = Plan.From(options);
+        var plan = Plan.From(options) with { EncodeWithLibwebp = EncodeWebpWithLibwebp };
         if (input.Length > options.MaxInputBytes)
         {
             throw new PayloadTooLargeException(string.Create(CultureInfo.InvariantCulture,
@@ -371,7 +378,9 @@ public sealed class VipsImageProcessor : IImageProcessor
         while (true)
         {
             var quality = plan.Ladder[rung];
-            var bytes = WebpContainer.StripMetadata(VipsImage.EncodeWebp(image, quality, plan.Effort));
+            var bytes = plan.EncodeWithLibwebp && WebpEncoder.CanEncode(image)
+                ? WebpEncoder.Encode(image, quality, plan.Effort)
+                : WebpContainer.StripMetadata(VipsImage.EncodeWebp(image, quality, plan.Effort));
             if (bytes.Length <= plan.MaxBytes)
             {
                 return (new EncodedImage(bytes, width, height), quality);
@@ -421,6 +430,9 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// <summary>The options, checked once per call: a ladder from best to worst quality, distinct positive sizes from largest to smallest.</summary>
     private sealed record Plan(int MaxBytes, int MaxDimension, IReadOnlyList<int> Ladder, IReadOnlyList<int> ThumbnailSizes, long MaxInputPixels, int Effort)
     {
+        /// <summary>See <see cref="EncodeWebpWithLibwebp"/>.</summary>
+        public bool EncodeWithLibwebp { get; init; } = true;
+
         public static Plan From(ImageOptions options)
         {
             ArgumentNullException.ThrowIfNull(options);

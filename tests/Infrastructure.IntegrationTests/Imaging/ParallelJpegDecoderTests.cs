@@ -28,7 +28,7 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     [Fact]
     public void TheNativeLibraryIsBuiltAndLoads()
     {
-        ParallelJpegDecoder.IsAvailable.Should().BeTrue("the build compiles libabparts_jpeg.so beside the assembly");
+        ImagingLibrary.IsAvailable.Should().BeTrue("the build compiles libabparts_imaging.so beside the assembly");
     }
 
     [Theory]
@@ -69,8 +69,7 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     {
         var file = Input(input);
         var expected = fixture.Decode($"{file}[shrink={scale}]");
-        var (width, height) = (int.Parse(Cli.Header(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(Cli.Header(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+        var (width, height) = Size(file);
 
         using var pixels = SequentialJpegDecoder.TryDecode(File.ReadAllBytes(file), width, height, scale, NullLogger.Instance);
 
@@ -87,8 +86,7 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     public void TheSequentialDecoderLeavesProgressiveGreyCmykAndDamagedFilesToLibvips(string input)
     {
         var file = Input(input);
-        var (width, height) = (int.Parse(Cli.Header(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(Cli.Header(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+        var (width, height) = Size(file);
 
         using var pixels = SequentialJpegDecoder.TryDecode(File.ReadAllBytes(file), width, height, 1, NullLogger.Instance);
 
@@ -156,8 +154,7 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     public async Task TheProcessorStoresTheSameBytesWhetherAJpegIsDecodedByLibjpegOrByLibvips(string input, int scale)
     {
         var bytes = await File.ReadAllBytesAsync(Input(input));
-        var width = int.Parse(Cli.Header(Input(input), "width"), System.Globalization.CultureInfo.InvariantCulture);
-        var height = int.Parse(Cli.Header(Input(input), "height"), System.Globalization.CultureInfo.InvariantCulture);
+        var (width, height) = Size(Input(input));
         VipsImageProcessor.JpegShrinkOnLoad(width, height, 1024).Should().Be(scale, "libvips' thumbnail leaves its Lanczos step at least 2×");
         using (var pixels = ParallelJpegDecoder.TryDecode(bytes, scale, NullLogger.Instance)
                ?? SequentialJpegDecoder.TryDecode(bytes, width, height, scale, NullLogger.Instance))
@@ -217,6 +214,11 @@ public sealed class ParallelJpegDecoderTests(ImagingFixture fixture)
     {
         ProgressiveJpegSplit.TrySplit(bytes).Should().BeNull();
     }
+
+    /// <summary>The width and height in the file's header, as vipsheader reads them.</summary>
+    private static (int Width, int Height) Size(string file) =>
+        (int.Parse(Cli.Header(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
+         int.Parse(Cli.Header(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
 
     private static unsafe ReadOnlySpan<byte> Span(DecodedPixels pixels) => new(pixels.Pointer, checked((int)pixels.Length));
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.Imaging.Jpeg;
@@ -21,12 +19,6 @@ namespace AbParts.Infrastructure.Imaging.Jpeg;
 /// </remarks>
 internal static unsafe class ParallelJpegDecoder
 {
-    private static readonly Lazy<bool> Available = new(() =>
-        NativeLibrary.TryLoad(ParallelJpegNative.Library, typeof(ParallelJpegDecoder).Assembly, DllImportSearchPath.AssemblyDirectory, out _));
-
-    /// <summary>Whether <c>libabparts_jpeg.so</c> loads; without it every JPEG goes to libvips.</summary>
-    public static bool IsAvailable => Available.Value;
-
     /// <summary>RGB pixels of a progressive JPEG at 1/<paramref name="scaleDenominator"/> of its size (1, 2, 4 or 8), or null.</summary>
     public static DecodedPixels? TryDecode(ReadOnlySpan<byte> file, int scaleDenominator, ILogger logger)
     {
@@ -35,7 +27,7 @@ internal static unsafe class ParallelJpegDecoder
             throw new ArgumentOutOfRangeException(nameof(scaleDenominator), scaleDenominator, "libjpeg scales by 1/1, 1/2, 1/4 or 1/8.");
         }
 
-        if (!IsAvailable)
+        if (!ImagingLibrary.IsAvailable)
         {
             return null;
         }
@@ -74,7 +66,7 @@ internal static unsafe class ParallelJpegDecoder
                     });
                 if (mainHandle == IntPtr.Zero || chromaHandle == IntPtr.Zero)
                 {
-                    logger.LogDebug("Progressive JPEG left to libvips: {Reason}", Message(mainHandle == IntPtr.Zero ? mainError : chromaError));
+                    logger.LogDebug("Progressive JPEG left to libvips: {Reason}", ImagingLibrary.Message(mainHandle == IntPtr.Zero ? mainError : chromaError));
                     return null;
                 }
 
@@ -85,7 +77,7 @@ internal static unsafe class ParallelJpegDecoder
                     if (ParallelJpegNative.Finish(mainHandle, chromaHandle, pixels.Pointer, pixels.Length, error, mainError.Length) != 0)
                     {
                         pixels.Dispose();
-                        logger.LogDebug("Progressive JPEG left to libvips: {Reason}", Message(mainError));
+                        logger.LogDebug("Progressive JPEG left to libvips: {Reason}", ImagingLibrary.Message(mainError));
                         return null;
                     }
                 }
@@ -99,11 +91,5 @@ internal static unsafe class ParallelJpegDecoder
                 ParallelJpegNative.Free(chromaHandle);
             }
         }
-    }
-
-    private static string Message(byte[] error)
-    {
-        var length = Array.IndexOf(error, (byte)0);
-        return Encoding.UTF8.GetString(error, 0, length < 0 ? error.Length : length);
     }
 }

@@ -3,16 +3,14 @@ using System.Runtime.InteropServices;
 namespace AbParts.Infrastructure.Imaging.Jpeg;
 
 /// <summary>
-/// The P/Invoke surface of <c>libabparts_jpeg.so</c>, built from <c>abparts_jpeg.c</c> beside this file
-/// with the project (ADR 0015). Each call catches libjpeg's errors itself; a failure is a null handle or
-/// -1 with libjpeg's message in the error buffer, never a jump through managed frames.
+/// The JPEG entry points of <see cref="ImagingLibrary"/>, from <c>abparts_jpeg.c</c> beside this file
+/// (ADR 0015). A failure is a null handle or -1 with libjpeg's message in the error buffer.
 /// </summary>
 internal static unsafe partial class ParallelJpegNative
 {
-    internal const string Library = "libabparts_jpeg.so";
+    private const string Library = ImagingLibrary.Name;
 
-    /// <summary>Room for libjpeg's longest message (JMSG_LENGTH_MAX is 200).</summary>
-    internal const int ErrorCapacity = 256;
+    internal const int ErrorCapacity = ImagingLibrary.ErrorCapacity;
 
     [LibraryImport(Library, EntryPoint = "abparts_jpeg_read_main")]
     internal static partial IntPtr ReadMain(byte* data, nuint length, int scaleDenominator, byte* error, int errorCapacity);

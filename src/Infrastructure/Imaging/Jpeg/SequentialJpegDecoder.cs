@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.Imaging.Jpeg;
@@ -26,7 +25,7 @@ internal static unsafe class SequentialJpegDecoder
             throw new ArgumentOutOfRangeException(nameof(scaleDenominator), scaleDenominator, "libjpeg scales by 1/1, 1/2, 1/4 or 1/8.");
         }
 
-        if (!ParallelJpegDecoder.IsAvailable)
+        if (!ImagingLibrary.IsAvailable)
         {
             return null;
         }
@@ -48,9 +47,7 @@ internal static unsafe class SequentialJpegDecoder
         }
 
         pixels.Dispose();
-        var message = new ReadOnlySpan<byte>(error, ParallelJpegNative.ErrorCapacity);
-        var length = message.IndexOf((byte)0);
-        logger.LogDebug("JPEG left to libvips: {Reason}", Encoding.UTF8.GetString(message[..(length < 0 ? message.Length : length)]));
+        logger.LogDebug("JPEG left to libvips: {Reason}", ImagingLibrary.Message(new ReadOnlySpan<byte>(error, ParallelJpegNative.ErrorCapacity)));
         return null;
     }
 }

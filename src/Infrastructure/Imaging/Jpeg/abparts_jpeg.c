@@ -1,5 +1,6 @@
 /*
- * libabparts_jpeg: decodes a progressive JPEG on two cores (ADR 0015).
+ * libabparts_imaging, JPEG part: decodes a progressive JPEG on two cores, and a sequential one in one
+ * pass (ADR 0015).
  *
  * A progressive JPEG is a series of scans. Each AC scan carries one component and refines only that
  * component's coefficients; DC scans refine only DC coefficients. So the file can be split into two
@@ -18,7 +19,7 @@
  * with the message in `error`. The caller then hands the file to libvips, which reports the problem in
  * its usual way. No longjmp ever crosses into the caller: each entry point sets its own jump target.
  *
- * Build: gcc -O2 -shared -fPIC -o libabparts_jpeg.so abparts_jpeg.c -ljpeg (see AbParts.Infrastructure.csproj).
+ * Built with ../Webp/abparts_webp.c into libabparts_imaging.so by AbParts.Infrastructure.csproj.
  */
 #include <setjmp.h>
 #include <stdio.h>
