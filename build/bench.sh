@@ -82,7 +82,7 @@ bench_images() {
   echo
   echo "| contender | what it does | ms/image | × Pillow | × vipsthumbnail |"
   echo "|---|---|---:|---:|---:|"
-  echo "| AbParts (libvips via P/Invoke, IImageProcessor) | 1024 px WebP within 500 KB + 100/200/300 px thumbnails, in process, one image at a time, one libvips thread, thumbnails on the second core | $ours | $(ratio "$ours" "$pillow") | $(ratio "$ours" "$vips") |"
+  echo "| AbParts (IImageProcessor: libjpeg, managed PNG, libvips, libwebp) | 1024 px WebP within 500 KB + 100/200/300 px thumbnails, in process, one image at a time on 2 cores (ADR 0015) | $ours | $(ratio "$ours" "$pillow") | $(ratio "$ours" "$vips") |"
   echo "| old system (Pillow, LANCZOS) | the same outputs | $pillow | 1.00 | $(ratio "$pillow" "$vips") |"
   echo "| vipsthumbnail CLI | 1024 px WebP only, process start included | $vips | $(ratio "$vips" "$pillow") | 1.00 |"
   echo
@@ -213,7 +213,7 @@ eight_uploads() {
 
 bench_serve() {
   # Enough rounds to tell memory that settles from memory that keeps growing.
-  local upload_rounds=12
+  local upload_rounds="${ABPARTS_BENCH_UPLOAD_ROUNDS:-12}"
   start_api
   start_nginx
   local upload url user_path signed_rps signed_p99 bearer_rps bearer_p99 static_rps static_p99 base peak idle_rss i

@@ -264,7 +264,8 @@ public sealed class VipsImageProcessor : IImageProcessor
             "png" when ShrinkOnLoad(width, height, plan.MaxDimension) is var shrink =>
                 (PngDecoder.TryDecode(input, plan.MaxInputPixels, shrink), BoxShrinker.OutputSize(width, height, shrink)),
             "jpeg" when DecodeJpegsWithLibjpeg && JpegShrinkOnLoad(width, height, plan.MaxDimension) is var scale =>
-                (ParallelJpegDecoder.TryDecode(input.Span, scale, _logger) ?? SequentialJpegDecoder.TryDecode(input.Span, width, height, scale, _logger),
+                ((ACoreIsIdle ? ParallelJpegDecoder.TryDecode(input.Span, scale, _logger) : null)
+                    ?? SequentialJpegDecoder.TryDecode(input.Span, width, height, scale, _logger),
                     (Math.Max(1, width / scale), Math.Max(1, height / scale))),
             _ => (null, (0, 0)),
         };
@@ -286,6 +287,13 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// </summary>
     private static int ShrinkOnLoad(int width, int height, int maxDimension) =>
         Math.Max(width, height) >= 2L * BoxShrinker.Factor * maxDimension ? BoxShrinker.Factor : 1;
+
+    /// <summary>
+    /// Whether another image could start now (a slot of the gate is free): only then does a progressive JPEG
+    /// take a second core and a second 88 MB of coefficients for its decoding. Under load every core already
+    /// has an image, so the split would cost memory and gain nothing; libvips decodes it as before.
+    /// </summary>
+    private static bool ACoreIsIdle => VipsRuntime.Gate.CurrentCount > 0;
 
     /// <summary>
     /// The shrink-on-load scale libvips' thumbnail picks for a JPEG (1, 2, 4 or 8): the largest that still
