@@ -252,8 +252,8 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// The pixels of the formats decoded outside libvips, or null for libvips to decode: another format, a
     /// kind the decoder does not support, or a file it finds malformed (libvips then gives its own error).
     /// PNGs are decoded in managed code (ADR 0014), YCbCr JPEGs by libjpeg, progressive ones on two cores
-    /// (ADR 0015). Only pixels
-    /// that agree with libvips' reading of the header (size, bands) are used.
+    /// when a core is idle (ADR 0015). Only pixels that agree with libvips' reading of the header (size,
+    /// bands) are used.
     /// </summary>
     private DecodedPixels? DecodeOutsideLibvips(ReadOnlyMemory<byte> input, VipsImageHandle opened, Header header, Plan plan)
     {
@@ -291,7 +291,7 @@ public sealed class VipsImageProcessor : IImageProcessor
     /// <summary>
     /// Whether another image could start now (a slot of the gate is free): only then does a progressive JPEG
     /// take a second core and a second 88 MB of coefficients for its decoding. Under load every core already
-    /// has an image, so the split would cost memory and gain nothing; libvips decodes it as before.
+    /// has an image, so the split would cost memory and gain nothing; libvips decodes the file instead.
     /// </summary>
     private static bool ACoreIsIdle => VipsRuntime.Gate.CurrentCount > 0;
 
