@@ -206,6 +206,7 @@ public sealed class ImagesTests(ApiFixture api)
         { "SVG", "svg", 415 },
         { "BMP", "bmp", 415 },
         { "truncated JPEG", "truncated", 422 },
+        { "truncated progressive JPEG", "truncated-progressive", 422 },
         { "PNG declaring 30000x30000", "huge-png", 422 },
     };
 
@@ -222,6 +223,7 @@ public sealed class ImagesTests(ApiFixture api)
             "svg" => SampleImages.Svg,
             "bmp" => SampleImages.Bmp,
             "truncated" => SampleImages.TruncatedJpeg,
+            "truncated-progressive" => SampleImages.LargeJpeg[..(SampleImages.LargeJpeg.Length / 2)],
             "huge-png" => SampleImages.PngDeclaring(30_000, 30_000),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };

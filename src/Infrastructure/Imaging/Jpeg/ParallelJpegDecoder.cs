@@ -6,26 +6,22 @@ namespace AbParts.Infrastructure.Imaging.Jpeg;
 /// Decodes a progressive JPEG on two cores (ADR 0015): <see cref="ProgressiveJpegSplit"/> cuts it into a
 /// main stream (luma's own scans) and a chroma stream (every other scan), libjpeg reads each on its own
 /// core, and libjpeg's own output pass turns the merged coefficients into RGB at the shrink-on-load
-/// scale libvips would have used. The pixels are the
-/// ones a whole-file decode gives, byte for byte; only the Huffman decoding, which libjpeg-turbo runs on
-/// one core and which takes most of a progressive decode, is shared.
+/// scale libvips would have used. The pixels are the ones a whole-file decode gives, byte for byte; only
+/// the Huffman decoding, which libjpeg-turbo runs on one core and which takes most of a progressive
+/// decode, is shared.
 /// </summary>
 /// <remarks>
 /// Returns null, and the caller lets libvips decode the file as before, for everything else: baseline
 /// and other non-progressive files, grey, CMYK, 12-bit, arithmetic coding, scan scripts that leave
 /// coefficients unrefined, any libjpeg warning but the expected one (corrupt or truncated data) and a
-/// missing native library.
-/// Thread-safe: every call has its own libjpeg objects.
+/// missing native library. Thread-safe: every call has its own libjpeg objects.
 /// </remarks>
 internal static unsafe class ParallelJpegDecoder
 {
     /// <summary>RGB pixels of a progressive JPEG at 1/<paramref name="scaleDenominator"/> of its size (1, 2, 4 or 8), or null.</summary>
     public static DecodedPixels? TryDecode(ReadOnlySpan<byte> file, int scaleDenominator, ILogger logger)
     {
-        if (scaleDenominator is not (1 or 2 or 4 or 8))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scaleDenominator), scaleDenominator, "libjpeg scales by 1/1, 1/2, 1/4 or 1/8.");
-        }
+        LibjpegNative.ThrowIfUnsupportedScale(scaleDenominator);
 
         if (!ImagingLibrary.IsAvailable)
         {
@@ -45,8 +41,8 @@ internal static unsafe class ParallelJpegDecoder
             var chromaStream = (IntPtr)chroma;
             var mainHandle = IntPtr.Zero;
             var chromaHandle = IntPtr.Zero;
-            var mainError = new byte[ParallelJpegNative.ErrorCapacity];
-            var chromaError = new byte[ParallelJpegNative.ErrorCapacity];
+            var mainError = new byte[LibjpegNative.ErrorCapacity];
+            var chromaError = new byte[LibjpegNative.ErrorCapacity];
             try
             {
                 Parallel.Invoke(
@@ -54,14 +50,14 @@ internal static unsafe class ParallelJpegDecoder
                     {
                         fixed (byte* error = mainError)
                         {
-                            mainHandle = ParallelJpegNative.ReadMain((byte*)mainStream, (nuint)split.MainLength, scaleDenominator, error, mainError.Length);
+                            mainHandle = LibjpegNative.ReadMain((byte*)mainStream, (nuint)split.MainLength, scaleDenominator, error, mainError.Length);
                         }
                     },
                     () =>
                     {
                         fixed (byte* error = chromaError)
                         {
-                            chromaHandle = ParallelJpegNative.ReadChroma((byte*)chromaStream, (nuint)split.ChromaLength, error, chromaError.Length);
+                            chromaHandle = LibjpegNative.ReadChroma((byte*)chromaStream, (nuint)split.ChromaLength, error, chromaError.Length);
                         }
                     });
                 if (mainHandle == IntPtr.Zero || chromaHandle == IntPtr.Zero)
@@ -70,11 +66,11 @@ internal static unsafe class ParallelJpegDecoder
                     return null;
                 }
 
-                ParallelJpegNative.OutputSize(mainHandle, out var width, out var height);
+                LibjpegNative.OutputSize(mainHandle, out var width, out var height);
                 var pixels = new DecodedPixels(width, height, 3, (nuint)width * (nuint)height * 3, scaleDenominator);
                 fixed (byte* error = mainError)
                 {
-                    if (ParallelJpegNative.Finish(mainHandle, chromaHandle, pixels.Pointer, pixels.Length, error, mainError.Length) != 0)
+                    if (LibjpegNative.Finish(mainHandle, chromaHandle, pixels.Pointer, pixels.Length, error, mainError.Length) != 0)
                     {
                         pixels.Dispose();
                         logger.LogDebug("Progressive JPEG left to libvips: {Reason}", ImagingLibrary.Message(mainError));
@@ -87,8 +83,8 @@ internal static unsafe class ParallelJpegDecoder
             finally
             {
                 // freed here, after both reads have returned: Parallel.Invoke waits for both
-                ParallelJpegNative.Free(mainHandle);
-                ParallelJpegNative.Free(chromaHandle);
+                LibjpegNative.Free(mainHandle);
+                LibjpegNative.Free(chromaHandle);
             }
         }
     }

@@ -20,10 +20,7 @@ internal static unsafe class SequentialJpegDecoder
     /// </summary>
     public static DecodedPixels? TryDecode(ReadOnlySpan<byte> file, int width, int height, int scaleDenominator, ILogger logger)
     {
-        if (scaleDenominator is not (1 or 2 or 4 or 8))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scaleDenominator), scaleDenominator, "libjpeg scales by 1/1, 1/2, 1/4 or 1/8.");
-        }
+        LibjpegNative.ThrowIfUnsupportedScale(scaleDenominator);
 
         if (!ImagingLibrary.IsAvailable)
         {
@@ -32,13 +29,13 @@ internal static unsafe class SequentialJpegDecoder
 
         var (outputWidth, outputHeight) = (Math.Max(1, width / scaleDenominator), Math.Max(1, height / scaleDenominator));
         var pixels = new DecodedPixels(outputWidth, outputHeight, 3, (nuint)outputWidth * (nuint)outputHeight * 3, scaleDenominator);
-        var error = stackalloc byte[ParallelJpegNative.ErrorCapacity];
+        var error = stackalloc byte[LibjpegNative.ErrorCapacity];
         error[0] = 0;
         int status;
         fixed (byte* data = file)
         {
-            status = ParallelJpegNative.DecodeSequential(data, (nuint)file.Length, scaleDenominator, pixels.Pointer,
-                outputWidth, outputHeight, error, ParallelJpegNative.ErrorCapacity);
+            status = LibjpegNative.DecodeSequential(data, (nuint)file.Length, scaleDenominator, pixels.Pointer,
+                outputWidth, outputHeight, error, LibjpegNative.ErrorCapacity);
         }
 
         if (status == 0)
@@ -47,7 +44,7 @@ internal static unsafe class SequentialJpegDecoder
         }
 
         pixels.Dispose();
-        logger.LogDebug("JPEG left to libvips: {Reason}", ImagingLibrary.Message(new ReadOnlySpan<byte>(error, ParallelJpegNative.ErrorCapacity)));
+        logger.LogDebug("JPEG left to libvips: {Reason}", ImagingLibrary.Message(new ReadOnlySpan<byte>(error, LibjpegNative.ErrorCapacity)));
         return null;
     }
 }
