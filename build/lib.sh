@@ -14,9 +14,9 @@ WEBAPI_DLL="$ROOT/src/WebApi/bin/Release/net10.0/AbParts.WebApi.dll"
 PG_PORT=""
 PG_STARTED=0
 
-# Packages the service needs to build and run (test.sh adds more): gcc, libjpeg62-turbo-dev and libwebp-dev
-# build libabparts_imaging.so, the project's JPEG decoding and WebP encoding in C (ADR 0015).
-ABPARTS_APT_PACKAGES=(libvips42 libvips-tools postgresql ffmpeg gcc libc6-dev libjpeg62-turbo-dev libwebp-dev)
+# Packages the service needs to run (test.sh and bench.sh add more). Images need none: libvips and its
+# codecs come with the NetVips.Native package (ADR 0017).
+ABPARTS_APT_PACKAGES=(postgresql ffmpeg)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -96,16 +96,10 @@ app_env() {
   allocator_env
 }
 
-# allocator_env: glibc settings for image work (README, "Memory"; ADRs 0012 and 0015).
-#   MALLOC_ARENA_MAX=2: libvips' memory grows through glibc arena fragmentation otherwise.
-#   glibc.malloc.hugetlb=1: glibc asks for transparent huge pages for the buffers it maps, so the
-#   88 MB of coefficients of a 5120x2880 progressive JPEG take 44 page faults instead of 22 000.
+# allocator_env: glibc's arena count for native image work in process (Images:Isolation=InProcess); the
+# image workers get it from the service (ADR 0017).
 allocator_env() {
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-  case ":${GLIBC_TUNABLES:-}:" in
-    *:glibc.malloc.hugetlb=*) ;;
-    *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;;
-  esac
 }
 
 # stop_process PID|-PGID: SIGTERM, SIGKILL after 30 s, then reaps it (if our child).

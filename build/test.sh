@@ -11,8 +11,8 @@ set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-# plasma-workspace-wallpapers: real photographs for the image tests.
-ensure_packages plasma-workspace-wallpapers
+# plasma-workspace-wallpapers: real photographs for the image tests; libheif-examples: heif-enc makes HEIC inputs.
+ensure_packages plasma-workspace-wallpapers libheif-examples
 ensure_npm_tools
 
 # In /tmp (not $TMPDIR) and owned by postgres, so the server can always reach it.

@@ -41,7 +41,7 @@ public static class InfrastructureDependencyInjection
         }
     }
 
-    /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, libvips, ffprobe, the password hasher, the clock and the database health check.</summary>
+    /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, the image workers, ffprobe, the password hasher, the clock and the database health check.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -63,7 +63,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<IMediaStore, PostgresMediaStore>();
         services.AddScoped<IMediaStores, MediaStores>();
-        services.AddVipsImaging();
+        services.AddImaging(configuration);
         var images = configuration.GetSection(ImageOptions.SectionName);
         services.AddOptions<ImageOptions>().Bind(images)
             // Binding appends configured list items to the defaults; a configured list must replace them.

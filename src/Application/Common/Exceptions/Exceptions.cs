@@ -114,7 +114,7 @@ public sealed class UnprocessableMediaException : Exception
 }
 
 /// <summary>
-/// Something the service depends on (the database) cannot be reached; maps to 503 with
+/// Something the service depends on (the database, the image workers) cannot be reached or is full; maps to 503 with
 /// <see cref="RetryAfter"/>. Not the request's fault: the same request may succeed once it is back.
 /// </summary>
 public sealed class DependencyUnavailableException : Exception
@@ -128,7 +128,9 @@ public sealed class DependencyUnavailableException : Exception
 
     public DependencyUnavailableException(string message, Exception innerException) : base(message, innerException) { }
 
-    public DependencyUnavailableException(string message, TimeSpan retryAfter, Exception innerException)
+    public DependencyUnavailableException(string message, TimeSpan retryAfter) : this(message, retryAfter, null) { }
+
+    public DependencyUnavailableException(string message, TimeSpan retryAfter, Exception? innerException)
         : base(message, innerException)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);

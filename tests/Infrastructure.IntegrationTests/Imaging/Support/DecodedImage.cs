@@ -1,5 +1,4 @@
-using System.Text;
-using AbParts.Tests.Support;
+using NetVips;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
 
@@ -12,10 +11,7 @@ public readonly record struct Rgb(double R, double G, double B)
     public override string ToString() => $"({R:0.0}, {G:0.0}, {B:0.0})";
 }
 
-/// <summary>
-/// An image decoded by the vips command-line tool (not by the code under test) into a binary PPM,
-/// parsed here. Alpha, if any, is dropped by the PPM writer.
-/// </summary>
+/// <summary>An image decoded by libvips in the test process (not by the processor under test) to 8-bit RGB; alpha is dropped.</summary>
 public sealed class DecodedImage
 {
     private readonly byte[] _pixels;
@@ -34,19 +30,14 @@ public sealed class DecodedImage
     /// <summary>The RGB samples, row after row.</summary>
     public ReadOnlySpan<byte> Pixels => _pixels;
 
-    /// <summary>Decodes any file the vips CLI reads (WebP output, a reference PNG, <c>anim.gif[page=3]</c>).</summary>
-    public static DecodedImage Load(string file, string workDirectory)
+    /// <summary>Decodes any file libvips reads, with load options in the name if need be (<c>anim.gif[page=3]</c>).</summary>
+    public static DecodedImage Load(string file)
     {
-        var ppm = Path.Combine(workDirectory, $"{Guid.NewGuid():N}.ppm");
-        Cli.Vips("copy", file, ppm);
-        try
-        {
-            return Parse(File.ReadAllBytes(ppm));
-        }
-        finally
-        {
-            File.Delete(ppm);
-        }
+        using var image = Image.NewFromFile(file);
+        using var srgb = image.Interpretation == Enums.Interpretation.Srgb ? image.Copy() : image.Colourspace(Enums.Interpretation.Srgb);
+        using var rgb = srgb.Bands > 3 ? srgb.ExtractBand(0, n: 3) : srgb.Copy();
+        using var uchar = rgb.Cast(Enums.BandFormat.Uchar);
+        return new DecodedImage(uchar.Width, uchar.Height, uchar.WriteToMemory<byte>());
     }
 
     /// <summary>Mean colour of the region given as fractions of the width and height, so images of different sizes compare.</summary>
@@ -73,6 +64,7 @@ public sealed class DecodedImage
     /// <summary>Mean absolute difference per sample against an image of the same size.</summary>
     public double MeanAbsoluteDifference(DecodedImage other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (other.Width != Width || other.Height != Height)
         {
             throw new ArgumentException($"Sizes differ: {Width}x{Height} and {other.Width}x{other.Height}.", nameof(other));
@@ -85,53 +77,5 @@ public sealed class DecodedImage
         }
 
         return (double)sum / _pixels.Length;
-    }
-
-    private static DecodedImage Parse(byte[] ppm)
-    {
-        var position = 0;
-        string Token()
-        {
-            while (true)
-            {
-                while (char.IsWhiteSpace((char)ppm[position]))
-                {
-                    position++;
-                }
-
-                if (ppm[position] != '#')
-                {
-                    break;
-                }
-
-                while (ppm[position] != '\n')
-                {
-                    position++;
-                }
-            }
-
-            var start = position;
-            while (!char.IsWhiteSpace((char)ppm[position]))
-            {
-                position++;
-            }
-
-            return Encoding.ASCII.GetString(ppm, start, position - start);
-        }
-
-        if (Token() != "P6")
-        {
-            throw new InvalidDataException("Expected a binary RGB PPM (P6).");
-        }
-
-        var width = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture);
-        var height = int.Parse(Token(), System.Globalization.CultureInfo.InvariantCulture);
-        if (Token() != "255")
-        {
-            throw new InvalidDataException("Expected 8-bit samples.");
-        }
-
-        position++; // the single whitespace before the raster
-        return new DecodedImage(width, height, ppm.AsSpan(position, width * height * 3).ToArray());
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.IntegrationTests.Imaging.Support;
@@ -53,94 +52,35 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     }
 }
 
-/// <summary>
-/// Calls into the same libvips the processor loaded, bypassing the processor: to count live libvips
-/// objects and to try loaders directly.
-/// </summary>
+/// <summary>libvips in the test process, called directly, bypassing the processor.</summary>
 public static class LibVipsProbe
 {
-    private const string Vips = "libvips.so.42";
+    /// <summary>Pixel buffers libvips has allocated and not yet freed, and their bytes.</summary>
+    public static (int Allocations, long Bytes) LiveBuffers() => (NetVips.Stats.Allocations, NetVips.Stats.Mem);
 
-    private delegate IntPtr ObjectMapFn(IntPtr vipsObject, IntPtr a, IntPtr b);
-
-    /// <summary>How many VipsObjects (images, operations, regions' owners) are alive right now.</summary>
-    public static int LiveObjects()
+    /// <summary>Runs the loader <paramref name="loader"/> (e.g. <c>svgload_buffer</c>) on the bytes: null when it worked, else libvips' error.</summary>
+    public static string? TryLoad(string loader, byte[] bytes)
     {
-        var count = 0;
-        ObjectMapFn counter = (_, _, _) =>
+        try
         {
-            count++;
-            return IntPtr.Zero;
-        };
-        NativeMethods.vips_object_map(counter, IntPtr.Zero, IntPtr.Zero);
-        GC.KeepAlive(counter);
-        return count;
-    }
-
-    /// <summary>Opens the bytes with <c>vips_image_new_from_buffer</c> (header only): null when it worked, else libvips' error text.</summary>
-    public static string? TryOpen(byte[] bytes)
-    {
-        var image = NativeMethods.vips_image_new_from_buffer(bytes, (nuint)bytes.Length, string.Empty, IntPtr.Zero);
-        if (image != IntPtr.Zero)
-        {
-            NativeMethods.g_object_unref(image);
+            using var image = (NetVips.Image)NetVips.Operation.Call(loader, bytes);
             return null;
         }
-
-        var error = NativeMethods.vips_error_buffer_copy();
-        try
+        catch (NetVips.VipsException e)
         {
-            return Marshal.PtrToStringUTF8(error) ?? string.Empty;
-        }
-        finally
-        {
-            NativeMethods.g_free(error);
+            return e.Message;
         }
     }
+}
 
-    /// <summary>The pixels of an image, evaluated now: rows top to bottom, samples interleaved, as libvips computes them.</summary>
-    public static byte[] Pixels(IntPtr image)
-    {
-        var data = NativeMethods.vips_image_write_to_memory(image, out var size);
-        if (data == IntPtr.Zero)
-        {
-            throw new InvalidOperationException("libvips could not compute the image.");
-        }
+/// <summary>Resident memory of other processes (image workers), from /proc.</summary>
+public static class ProcessMemory
+{
+    /// <summary>The peak resident set (VmHWM) of process <paramref name="pid"/> in bytes.</summary>
+    public static long PeakResident(int pid) => Field(pid, "VmHWM:");
 
-        try
-        {
-            var bytes = new byte[checked((int)size)];
-            Marshal.Copy(data, bytes, 0, bytes.Length);
-            return bytes;
-        }
-        finally
-        {
-            NativeMethods.g_free(data);
-        }
-    }
-
-#pragma warning disable SYSLIB1054 // [LibraryImport] needs AllowUnsafeBlocks, which this test project does not enable
-    private static class NativeMethods
-    {
-        [DllImport(Vips)]
-        public static extern IntPtr vips_object_map(ObjectMapFn fn, IntPtr a, IntPtr b);
-
-        // The header is read within the call, so the marshaller's pin of the array is long enough.
-        [DllImport(Vips)]
-        public static extern IntPtr vips_image_new_from_buffer(byte[] buffer, nuint length,
-            [MarshalAs(UnmanagedType.LPUTF8Str)] string optionString, IntPtr terminator);
-
-        [DllImport(Vips)]
-        public static extern IntPtr vips_error_buffer_copy();
-
-        [DllImport(Vips)]
-        public static extern IntPtr vips_image_write_to_memory(IntPtr image, out nuint size);
-
-        [DllImport("libglib-2.0.so.0")]
-        public static extern void g_free(IntPtr memory);
-
-        [DllImport("libgobject-2.0.so.0")]
-        public static extern void g_object_unref(IntPtr instance);
-    }
-#pragma warning restore SYSLIB1054
+    private static long Field(int pid, string name) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(name, StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+            .Single();
 }

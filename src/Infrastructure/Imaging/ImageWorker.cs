@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using NetVips;
+
+namespace AbParts.Infrastructure.Imaging;
+
+/// <summary>
+/// The image worker process: <c>AbParts.WebApi image-worker --memory-mb N</c>, started by
+/// <see cref="WorkerPoolImageProcessor"/>. It runs <see cref="ImagePipeline"/> on one image at a time and
+/// speaks <see cref="WorkerProtocol"/> on its standard input and output; its standard error carries libvips'
+/// warnings and its own faults, which the service logs. It exits when its input closes or its parent dies.
+/// </summary>
+public static partial class ImageWorker
+{
+    public const string Verb = "image-worker";
+
+    public const string MemoryOption = "--memory-mb";
+
+    /// <summary>How the worker marks libvips' warnings on its standard error.</summary>
+    internal const string LibvipsWarningPrefix = "libvips: ";
+
+    /// <summary>Runs the worker until its standard input closes; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments is not [MemoryOption, var value] || !int.TryParse(value, CultureInfo.InvariantCulture, out var megabytes) || megabytes <= 0)
+        {
+            await Console.Error.WriteLineAsync($"usage: {Verb} {MemoryOption} <megabytes>");
+            return 2;
+        }
+
+        _ = prctl(PrSetPdeathsig, SigKill, 0, 0, 0); // the service died: so do we, even mid-image
+        await using var input = Console.OpenStandardInput();
+        await using var output = Console.OpenStandardOutput();
+        Console.SetOut(Console.Error); // standard output carries frames only
+        LibVips.EnsureStarted();
+        LibVips.Warning += warning => Console.Error.WriteLine(LibvipsWarningPrefix + warning);
+        WarmUp();
+        var limit = LimitAddressSpace(megabytes);
+
+        var version = $"{NetVips.NetVips.Version(0)}.{NetVips.NetVips.Version(1)}.{NetVips.NetVips.Version(2)}";
+        await WorkerProtocol.WriteJsonAsync(output, new WorkerReady(Environment.ProcessId, version, limit), CancellationToken.None);
+        while (await WorkerProtocol.ReadJsonAsync<ImageOptions>(input, CancellationToken.None) is { } options)
+        {
+            var file = await WorkerProtocol.ReadFrameAsync(input, CancellationToken.None)
+                       ?? throw new InvalidDataException("The input closed between an image's options and its bytes.");
+            await ReplyAsync(output, Process(file, options));
+        }
+
+        return 0;
+    }
+
+    /// <summary>How libvips and the codecs it bundles say an allocation failed (libjpeg: "Insufficient memory (case 4)").</summary>
+    private static readonly string[] OutOfMemoryMessages = ["out of memory", "insufficient memory", "memory allocation failed"];
+
+    private static (WorkerReply Reply, ProcessedImage? Result) Process(byte[] file, ImageOptions options)
+    {
+        try
+        {
+            var result = ImagePipeline.Process(file, options);
+            var thumbnails = result.Thumbnails.Select(t => new WorkerRendition(t.Key, t.Value.Width, t.Value.Height)).ToList();
+            return (new WorkerReply(WorkerOutcome.Processed, null, result.SourceFormat, result.Quality,
+                new WorkerRendition(0, result.Image.Width, result.Image.Height), thumbnails), result);
+        }
+        catch (Exception e) when (e is UnsupportedMediaException or PayloadTooLargeException or UnprocessableMediaException or OutOfMemoryException)
+        {
+            var outcome = e switch
+            {
+                UnsupportedMediaException => WorkerOutcome.Unsupported,
+                PayloadTooLargeException => WorkerOutcome.TooLarge,
+                _ when e is OutOfMemoryException || OutOfMemoryMessages.Any(m => e.Message.Contains(m, StringComparison.OrdinalIgnoreCase))
+                    => WorkerOutcome.OutOfMemory,
+                _ => WorkerOutcome.Unprocessable,
+            };
+            return (new WorkerReply(outcome, e.Message, null, 0, null, []), null);
+        }
+    }
+
+    private static async Task ReplyAsync(Stream output, (WorkerReply Reply, ProcessedImage? Result) answer)
+    {
+        await WorkerProtocol.WriteJsonAsync(output, answer.Reply, CancellationToken.None);
+        if (answer.Result is { } result)
+        {
+            await WorkerProtocol.WriteFrameAsync(output, result.Image.Bytes, CancellationToken.None);
+            foreach (var thumbnail in answer.Reply.Thumbnails)
+            {
+                await WorkerProtocol.WriteFrameAsync(output, result.Thumbnails[thumbnail.Size].Bytes, CancellationToken.None);
+            }
+        }
+
+        await output.FlushAsync();
+    }
+
+    /// <summary>One small image through the whole pipeline, so that code is compiled and libvips' lazy state exists before the limit.</summary>
+    private static void WarmUp()
+    {
+        using var black = Image.Black(64, 48, bands: 3);
+        ImagePipeline.Process(black.JpegsaveBuffer(), new ImageOptions());
+        ImagePipeline.Process(black.PngsaveBuffer(), new ImageOptions());
+    }
+
+    /// <summary>
+    /// RLIMIT_AS at what the process has mapped now plus <paramref name="megabytes"/>: the runtime has reserved
+    /// gigabytes of address space it never touches, so only growth can be bounded. An image that needs more
+    /// fails its allocation (libvips reports "out of memory"); a crash on the way is answered just the same.
+    /// </summary>
+    private static long LimitAddressSpace(int megabytes)
+    {
+        var mapped = File.ReadLines("/proc/self/status")
+            .Where(line => line.StartsWith("VmSize:", StringComparison.Ordinal))
+            .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
+            .Single();
+        var limit = mapped + ((long)megabytes << 20);
+        var rlimit = new RLimit { Current = (ulong)limit, Maximum = (ulong)limit };
+        if (setrlimit(RlimitAs, in rlimit) != 0)
+        {
+            throw new InvalidOperationException($"setrlimit(RLIMIT_AS) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        return limit;
+    }
+
+    private const int RlimitAs = 9;
+    private const int PrSetPdeathsig = 1;
+    private const nuint SigKill = 9;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setrlimit(int resource, in RLimit limit);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+}

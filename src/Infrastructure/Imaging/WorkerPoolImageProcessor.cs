@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AbParts.Infrastructure.Imaging;
+
+/// <summary>
+/// <see cref="IImageProcessor"/> over a pool of image worker processes (<c>Images:Isolation = Process</c>, the
+/// default; ADR 0017): untrusted bytes are decoded only there, so a hostile file can fail its own upload but
+/// never the service. <see cref="ImageWorkerOptions.Workers"/> slots, each holding at most one worker that takes
+/// one image at a time; a worker is replaced after <see cref="ImageWorkerOptions.WorkerMaxJobs"/> images, and at
+/// once when it crashes, times out or runs out of memory. Started with the host, so the first upload does not
+/// wait for a worker; stopped with it, leaving no process behind.
+/// </summary>
+public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, IAsyncDisposable
+{
+    private readonly ImageWorkerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ProcessStartInfo _start;
+    private readonly Slot[] _slots;
+    private readonly ImageJobSlots<Slot> _free;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public WorkerPoolImageProcessor(IOptions<ImageWorkerOptions> options, ILogger<WorkerPoolImageProcessor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _logger = logger;
+        _start = StartInfo(_options);
+        _slots = [.. Enumerable.Range(0, _options.Workers).Select(_ => new Slot())];
+        _free = new ImageJobSlots<Slot>(_slots, _options.QueueLength);
+    }
+
+    /// <summary>The process ids of the workers running now (for tests and diagnostics).</summary>
+    public IReadOnlyList<int> WorkerProcessIds =>
+        [.. _slots.Select(s => s.Worker).Where(t => t is { IsCompletedSuccessfully: true }).Select(t => t!.Result.Id)];
+
+    /// <summary>Uploads waiting for a free worker now.</summary>
+    internal int Waiting => _free.Waiting;
+
+    public async Task<ProcessedImage> ProcessAsync(ReadOnlyMemory<byte> input, ImageOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ImagePipeline.CheckSize(input.Length, options.MaxInputBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        var slot = await _free.TakeAsync(cancellationToken);
+        try
+        {
+            var worker = await WorkerOf(slot, cancellationToken);
+            try
+            {
+                return await worker.ProcessAsync(input, options, _options.WorkerTimeout, _options.WorkerMemoryMegabytes, cancellationToken);
+            }
+            finally
+            {
+                if (!worker.Usable || worker.Jobs >= _options.WorkerMaxJobs)
+                {
+                    Replace(slot, worker);
+                }
+            }
+        }
+        finally
+        {
+            _free.Release(slot);
+        }
+    }
+
+    /// <summary>Starts every worker, without waiting for them to be ready.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var slot in _slots)
+        {
+            slot.Worker ??= StartWorker();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        foreach (var slot in _slots)
+        {
+            if (slot.Worker is { } starting && await Completed(starting) is { } worker)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>The slot's worker, started now if it has none; a start that failed is tried again.</summary>
+    private async Task<WorkerProcess> WorkerOf(Slot slot, CancellationToken cancellationToken)
+    {
+        if (slot.Worker is { IsFaulted: true } or { IsCanceled: true })
+        {
+            slot.Worker = null;
+        }
+
+        try
+        {
+            return await (slot.Worker ??= StartWorker()).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            slot.Worker = null;
+            _logger.LogError(e, "An image worker could not start");
+            throw new DependencyUnavailableException("Image processing is unavailable right now: no image worker could start. Try again shortly.",
+                DependencyUnavailableException.DefaultRetryAfter, e);
+        }
+    }
+
+    /// <summary>Retires <paramref name="worker"/> in the background and starts its successor, ready for the next image.</summary>
+    private void Replace(Slot slot, WorkerProcess worker)
+    {
+        _ = Task.Run(async () => await worker.DisposeAsync());
+        slot.Worker = _stopping.IsCancellationRequested ? null : StartWorker();
+    }
+
+    private Task<WorkerProcess> StartWorker() => WorkerProcess.StartAsync(_start, _logger, _stopping.Token);
+
+    private static async Task<WorkerProcess?> Completed(Task<WorkerProcess> starting)
+    {
+        try
+        {
+            return await starting;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null; // never started: nothing to stop
+        }
+    }
+
+    /// <summary>
+    /// The service's own executable with the worker verb: <c>dotnet AbParts.WebApi.dll image-worker</c>. The
+    /// worker's C libraries get the allocator settings that keep native memory from fragmenting (two arenas,
+    /// large buffers mapped and unmapped), and its runtime a managed heap it cannot grow past.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(ImageWorkerOptions options)
+    {
+        var assembly = string.IsNullOrEmpty(options.WorkerAssembly)
+            ? Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("Images:WorkerAssembly is not set and there is no entry assembly.")
+            : options.WorkerAssembly;
+        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? path
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[assembly, ImageWorker.Verb, ImageWorker.MemoryOption,
+                     options.WorkerMemoryMegabytes.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MALLOC_ARENA_MAX"] = "2";
+        start.Environment["MALLOC_MMAP_THRESHOLD_"] = (4 << 20).ToString(CultureInfo.InvariantCulture);
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x10000000"; // 256 MB: uploads, answers, nothing else
+        start.Environment["DOTNET_gcConcurrent"] = "0";
+        return start;
+    }
+
+    private sealed class Slot
+    {
+        public Task<WorkerProcess>? Worker { get; set; }
+    }
+}
