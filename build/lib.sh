@@ -14,9 +14,9 @@ WEBAPI_DLL="$ROOT/src/WebApi/bin/Release/net10.0/AbParts.WebApi.dll"
 PG_PORT=""
 PG_STARTED=0
 
-# Packages the service needs to run (test.sh and bench.sh add more). Images need none: libvips and its
-# codecs come with the NetVips.Native package (ADR 0017).
-ABPARTS_APT_PACKAGES=(postgresql ffmpeg)
+# Packages the service needs to run (test.sh and bench.sh add more). libvips and its codecs come with the
+# NetVips.Native package; libheif1 (with libde265) decodes HEIC photographs, which that libvips cannot (ADR 0017).
+ABPARTS_APT_PACKAGES=(postgresql ffmpeg libheif1)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

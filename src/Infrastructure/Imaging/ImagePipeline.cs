@@ -59,10 +59,11 @@ internal static class ImagePipeline
         var stage = "read";
         try
         {
-            var viaProfile = ReadHeader(input, plan, ref format);
+            var header = ReadHeader(input, plan, format);
+            format = header.Format;
 
             stage = "decoded";
-            using var rendition = Decode(input, plan, viaProfile);
+            using var rendition = Decode(input, plan, header);
 
             stage = "encoded";
             var (image, quality) = Encode(rendition, plan, "image");
@@ -110,7 +111,7 @@ internal static class ImagePipeline
     /// HEIC, and answers whether colour must go through the embedded profile: only for a profile that is
     /// not sRGB, since the transform costs as much as the rest of the pipeline.
     /// </summary>
-    private static bool ReadHeader(byte[] input, ImagePlan plan, ref string format)
+    private static Header ReadHeader(byte[] input, ImagePlan plan, string format)
     {
         using var header = Image.NewFromBuffer(input, access: Enums.Access.Sequential, failOn: FailOn);
         var pixels = (long)header.Width * header.Height;
@@ -120,25 +121,31 @@ internal static class ImagePipeline
                 $"The image is {header.Width}x{header.Height} pixels ({pixels / 1e6:0.#} megapixels); at most {plan.MaxInputPixels:N0} pixels ({plan.MaxInputPixels / 1e6:0.#} megapixels) are accepted."));
         }
 
-        if (format == "heif" && header.Contains("heif-compression") && header.Get("heif-compression") as string == "av1")
-        {
-            format = "avif";
-        }
-
-        return header.Contains("icc-profile-data") && !IccProfiles.IsSrgb((byte[])header.Get("icc-profile-data"));
+        var compression = format == "heif" && header.Contains("heif-compression") ? header.Get("heif-compression") as string : null;
+        var viaProfile = header.Contains("icc-profile-data") && !IccProfiles.IsSrgb((byte[])header.Get("icc-profile-data"));
+        return new Header(compression == "av1" ? "avif" : format, viaProfile, Hevc: compression == "hevc");
     }
 
     /// <summary>The stored rendition: shrunk on load, upright, 8-bit sRGB (alpha kept), in memory.</summary>
-    private static Image Decode(byte[] input, ImagePlan plan, bool viaProfile)
+    private static Image Decode(byte[] input, ImagePlan plan, Header header)
     {
-        using var thumbnail = Image.ThumbnailBuffer(input, plan.MaxDimension, height: plan.MaxDimension,
-            size: Enums.Size.Down, optionString: $"fail_on={FailOn.ToString().ToLowerInvariant()}",
-            outputProfile: viaProfile ? "srgb" : null);
+        var outputProfile = header.ViaProfile ? "srgb" : null;
+        using var thumbnail = header.Hevc
+            ? ThumbnailOfHevc(input, plan.MaxDimension, outputProfile)
+            : Image.ThumbnailBuffer(input, plan.MaxDimension, height: plan.MaxDimension, size: Enums.Size.Down,
+                optionString: $"fail_on={FailOn.ToString().ToLowerInvariant()}", outputProfile: outputProfile);
         using var srgb = thumbnail.Interpretation == Enums.Interpretation.Srgb
             ? thumbnail.Copy()
             : thumbnail.Colourspace(Enums.Interpretation.Srgb);
         using var uchar = srgb.Format == Enums.BandFormat.Uchar ? srgb.Copy() : srgb.Cast(Enums.BandFormat.Uchar);
         return uchar.CopyMemory();
+    }
+
+    /// <summary>A HEIC decoded whole by libheif (already upright), then shrunk like any other image.</summary>
+    private static Image ThumbnailOfHevc(byte[] input, int maxDimension, string? outputProfile)
+    {
+        using var decoded = HevcHeifDecoder.Decode(input);
+        return decoded.ThumbnailImage(maxDimension, height: maxDimension, size: Enums.Size.Down, noRotate: true, outputProfile: outputProfile);
     }
 
     /// <summary>WebP at the first quality of the ladder that fits the byte budget, skipping rungs an optimistic forecast rules out.</summary>
@@ -200,6 +207,9 @@ internal static class ImagePipeline
         _ => "HEIF",
     };
 }
+
+/// <summary>What the header says: the format we report (AVIF is a HEIF), whether colour goes through the embedded profile, whether libheif must decode it.</summary>
+internal sealed record Header(string Format, bool ViaProfile, bool Hevc);
 
 /// <summary>The options, checked once per call: a ladder from best to worst quality, distinct sizes from largest to smallest.</summary>
 internal sealed record ImagePlan(int MaxBytes, int MaxDimension, IReadOnlyList<int> Ladder, IReadOnlyList<int> ThumbnailSizes,

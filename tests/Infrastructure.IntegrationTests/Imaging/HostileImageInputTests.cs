@@ -63,6 +63,16 @@ public abstract class HostileImageInputTests(ImagingFixture fixture, ImageIsolat
     }
 
     [Fact]
+    public async Task ATruncatedHeicIsRefusedAsUnprocessable()
+    {
+        var heic = await File.ReadAllBytesAsync(ImageFormatTests.HeicPhoto(fixture));
+
+        var act = () => Process(heic[..(heic.Length * 2 / 3)]);
+
+        await act.Should().ThrowAsync<UnprocessableMediaException>().WithMessage("The HEIF image could not be *: ?*");
+    }
+
+    [Fact]
     public async Task GarbageAfterAJpegMagicIsRefusedAsUnprocessable()
     {
         var act = () => Process(ImageBytes.GarbageAfter([0xff, 0xd8, 0xff, 0xe0], 4096, seed: 1));
