@@ -59,7 +59,6 @@ public static class InfrastructureDependencyInjection
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<AbPartsDbContext>());
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
-        services.AddScoped<IPartGalleryLock, PartGalleryLock>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<IMediaStore, PostgresMediaStore>();
         services.AddScoped<IMediaStores, MediaStores>();

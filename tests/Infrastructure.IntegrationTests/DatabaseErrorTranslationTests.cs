@@ -142,12 +142,12 @@ public sealed class DatabaseErrorTranslationTests(MigratedDatabaseFixture fixtur
         await using var second = fixture.Services.Scope();
         await using var firstTransaction = await UnitOfWork(first).BeginTransactionAsync(CancellationToken.None);
         await using var secondTransaction = await UnitOfWork(second).BeginTransactionAsync(CancellationToken.None);
-        await Lock(first).AcquireAsync(partA, CancellationToken.None);
-        await Lock(second).AcquireAsync(partB, CancellationToken.None);
+        await Lock(first).LockAsync(partA.Value, CancellationToken.None);
+        await Lock(second).LockAsync(partB.Value, CancellationToken.None);
         var attempts = new[]
         {
-            Lock(first).AcquireAsync(partB, CancellationToken.None),
-            Lock(second).AcquireAsync(partA, CancellationToken.None),
+            Lock(first).LockAsync(partB.Value, CancellationToken.None),
+            Lock(second).LockAsync(partA.Value, CancellationToken.None),
         };
 
         // PostgreSQL aborts one of them (releasing its locks), and the other then gets its lock.
@@ -171,10 +171,10 @@ public sealed class DatabaseErrorTranslationTests(MigratedDatabaseFixture fixtur
         await using var second = fixture.Services.Scope();
         await using var firstTransaction = await UnitOfWork(first).BeginTransactionAsync(CancellationToken.None);
         await using var secondTransaction = await UnitOfWork(second).BeginTransactionAsync(CancellationToken.None);
-        await Lock(first).AcquireAsync(part, CancellationToken.None);
+        await Lock(first).LockAsync(part.Value, CancellationToken.None);
         using var clientGone = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        var waiting = () => Lock(second).AcquireAsync(part, clientGone.Token);
+        var waiting = () => Lock(second).LockAsync(part.Value, clientGone.Token);
 
         await waiting.Should().ThrowAsync<OperationCanceledException>("the web layer answers a cancelled request itself");
     }
@@ -197,7 +197,7 @@ public sealed class DatabaseErrorTranslationTests(MigratedDatabaseFixture fixtur
 
     private static IUnitOfWork UnitOfWork(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<IUnitOfWork>();
 
-    private static IPartGalleryLock Lock(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<IPartGalleryLock>();
+    private static IRepository<Part> Lock(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<IRepository<Part>>();
 
     private static IMediaStore PostgresStore(AsyncServiceScope scope) =>
         scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(StorageBackend.Postgres);

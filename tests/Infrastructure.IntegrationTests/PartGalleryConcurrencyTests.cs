@@ -82,9 +82,9 @@ public sealed class PartGalleryConcurrencyTests(MigratedDatabaseFixture fixture)
         await using var second = fixture.Services.Scope();
         await using var firstTransaction = await BeginAsync(first);
         await using var secondTransaction = await BeginAsync(second);
-        await Lock(first).AcquireAsync(part, CancellationToken.None);
+        await Lock(first).LockAsync(part.Value, CancellationToken.None);
 
-        var waiting = Lock(second).AcquireAsync(part, CancellationToken.None);
+        var waiting = Lock(second).LockAsync(part.Value, CancellationToken.None);
         var finishedEarly = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(500))) == waiting;
         await firstTransaction!.CommitAsync(CancellationToken.None);
         var acquired = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
@@ -99,7 +99,7 @@ public sealed class PartGalleryConcurrencyTests(MigratedDatabaseFixture fixture)
         var (part, _) = await PartWithImagesAsync(0);
         await using var scope = fixture.Services.Scope();
         await using var transaction = await BeginAsync(scope);
-        await Lock(scope).AcquireAsync(part, CancellationToken.None);
+        await Lock(scope).LockAsync(part.Value, CancellationToken.None);
         await using var other = await OpenAsync();
 
         var keyShare = () => ExecuteAsync(other, $"SELECT 1 FROM parts WHERE id = '{part}' FOR KEY SHARE NOWAIT");
@@ -115,7 +115,7 @@ public sealed class PartGalleryConcurrencyTests(MigratedDatabaseFixture fixture)
         await using var scope = fixture.Services.Scope();
         await using var transaction = await BeginAsync(scope);
 
-        var acquired = await Lock(scope).AcquireAsync(PartId.New(), CancellationToken.None);
+        var acquired = await Lock(scope).LockAsync(PartId.New().Value, CancellationToken.None);
 
         acquired.Should().BeFalse();
     }
@@ -126,9 +126,9 @@ public sealed class PartGalleryConcurrencyTests(MigratedDatabaseFixture fixture)
         var (part, _) = await PartWithImagesAsync(0);
         await using var scope = fixture.Services.Scope();
 
-        var acquiring = () => Lock(scope).AcquireAsync(part, CancellationToken.None);
+        var acquiring = () => Lock(scope).LockAsync(part.Value, CancellationToken.None);
 
-        await acquiring.Should().ThrowAsync<InvalidOperationException>().WithMessage("*ITransactionalRequest*");
+        await acquiring.Should().ThrowAsync<InvalidOperationException>().WithMessage("*InTransactionAsync*");
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class PartGalleryConcurrencyTests(MigratedDatabaseFixture fixture)
             .Should().Equal($"{Image1} 0", $"{Image2} 1", $"{Image3} 2", $"{Image4} 3");
     }
 
-    private static IPartGalleryLock Lock(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<IPartGalleryLock>();
+    private static IRepository<Part> Lock(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<IRepository<Part>>();
 
     private static Task<IUnitOfWorkTransaction?> BeginAsync(AsyncServiceScope scope) =>
         scope.ServiceProvider.GetRequiredService<IUnitOfWork>().BeginTransactionAsync(CancellationToken.None);

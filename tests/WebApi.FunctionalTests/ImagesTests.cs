@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using AbParts.Tests.Support;
 using AbParts.WebApi.Auth;
@@ -456,33 +457,46 @@ public sealed class ImagesTests(ApiFixture api)
     }
 }
 
-/// <summary>Uploads racing on the same owner: each answers 200 or 409, never 500, and nothing is left half done.</summary>
+/// <summary>
+/// Uploads racing on the same owner queue on its row lock once their images are processed (ADR 0016):
+/// every one succeeds, the last to commit stands, and nothing is left half done.
+/// </summary>
 [Collection(ApiTestGroup.Name)]
 public sealed class ConcurrentUploadTests(ApiFixture api)
 {
-    [Fact]
-    public async Task SimultaneousPhotoUploadsOfOneUserEndConsistent()
+    private static readonly byte[][] Photos = [SampleImages.MediumJpeg, SampleImages.PortraitPng, File.ReadAllBytes(Wallpapers.AutumnJpeg)];
+
+    private static readonly Uri BaseUri = new("http://127.0.0.1/");
+
+    public static TheoryData<string> Owners() => ["profile photo", "organization logo"];
+
+    [Theory]
+    [MemberData(nameof(Owners))]
+    public async Task SimultaneousReplacementsOfOnePhotoAllSucceedAndTheLastCommitStands(string owner)
     {
-        var (client, _, userId) = await api.UserAsync("user");
-        var photo = SampleImages.MediumJpeg;
+        var (client, organizationId, userId) = await api.UserAsync(owner == "profile photo" ? "user" : "admin");
+        var (upload, served) = owner == "profile photo"
+            ? ("/uploads/users/profile-photo", $"/images/users/{userId}/profile")
+            : ($"/uploads/organizations/{organizationId}/logo", $"/images/organizations/{organizationId}/logo");
 
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        var answers = await Task.WhenAll(Photos.Select(async (photo, i) =>
         {
-            using var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "photo.jpg" } };
-            using var response = await client.PostAsync("/uploads/users/profile-photo", form);
-            if (response.StatusCode == HttpStatusCode.Conflict)
-            {
-                await response.ShouldBeProblemAsync(409, ProblemTypes.Conflict);
-            }
-
-            return response.StatusCode;
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", $"photo{i}.img" } };
+            using var response = await client.PostAsync(upload, form);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }));
-        using var served = await client.GetAsync($"/images/users/{userId}/profile");
+        using var image = await client.GetAsync(served);
 
-        statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.Conflict);
-        statuses.Should().Contain(HttpStatusCode.OK);
-        served.StatusCode.Should().Be(HttpStatusCode.OK);
-        await api.ImagesShouldHaveNoOrphansAsync("after simultaneous uploads");
+        answers.Select(a => a.StatusCode).Should().OnlyContain(s => s == HttpStatusCode.OK, "each waits for the one before it, then replaces it");
+        // Each answer's URL carries its image's version, a prefix of its SHA-256.
+        var versions = answers.Select(a => System.Web.HttpUtility.ParseQueryString(
+            new Uri(BaseUri, JsonDocument.Parse(a.Body).RootElement.GetProperty("url").GetString()).Query)["v"]!).ToList();
+        versions.Should().OnlyHaveUniqueItems("three different photos");
+        image.StatusCode.Should().Be(HttpStatusCode.OK);
+        var servedSha = Convert.ToHexStringLower(SHA256.HashData(await image.Content.ReadAsByteArrayAsync()));
+        versions.Should().ContainSingle(v => servedSha.StartsWith(v, StringComparison.Ordinal),
+            "the photo served is one of those uploaded: the last to commit");
+        await api.ImagesShouldHaveNoOrphansAsync($"after simultaneous {owner} uploads: each replaced image is gone");
         client.Dispose();
     }
 }

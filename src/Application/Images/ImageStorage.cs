@@ -12,24 +12,30 @@ public sealed record UploadedFile(string FileName, long Length, Stream Content);
 public sealed record StoredImageDto(Guid ImageId, int Width, int Height, long Size, string ContentType, string Sha256);
 
 /// <summary>
-/// The steps every image upload and removal shares: read the upload within the limit, process it,
-/// store the image and its thumbnails where the storage policy says, and remove an image's bytes.
+/// The steps every image upload and removal shares. <see cref="ProcessAsync"/> reads the upload within the
+/// limit and processes it, with no transaction or connection held (an image job may wait for a worker and
+/// take seconds); <see cref="StoreAsync"/> then, inside the command's transaction, stores the image and its
+/// thumbnails where the storage policy says. <see cref="DeleteAsync"/> removes an image's bytes.
 /// </summary>
 public sealed class ImageStorage(IImageProcessor processor, IMediaStores stores, StoragePolicy policy,
     IRepository<ImageAsset> images, IOptions<ImageOptions> options, IClock clock)
 {
-    public async Task<ImageAsset> StoreAsync(UploadedFile file, CancellationToken cancellationToken)
+    public async Task<ProcessedImage> ProcessAsync(UploadedFile file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         var settings = options.Value;
         var input = await ReadAsync(file, settings.MaxInputBytes, cancellationToken);
-        var processed = await processor.ProcessAsync(input, settings, cancellationToken);
+        return await processor.ProcessAsync(input, settings, cancellationToken);
+    }
 
+    /// <summary>Stores a processed image and its thumbnails; call it inside the transaction that writes the rows.</summary>
+    public async Task<ImageAsset> StoreAsync(ProcessedImage processed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(processed);
         var backend = policy.Choose(MediaKind.Image, processed.Image.Bytes.Length);
         var image = ImageAsset.Create(processed.Image.Bytes, new ImageMetadata(processed.Image.Width, processed.Image.Height),
             backend, clock.UtcNow);
-        var store = stores.Resolve(backend);
-        await SaveAsync(store, image.Location.Key, processed.Image.Bytes, cancellationToken);
+        await SaveAsync(stores.Resolve(backend), image.Location.Key, processed.Image.Bytes, cancellationToken);
         foreach (var (size, thumbnail) in processed.Thumbnails.OrderBy(t => t.Key))
         {
             var added = image.AddThumbnail(size, thumbnail.Bytes, new ImageMetadata(thumbnail.Width, thumbnail.Height));

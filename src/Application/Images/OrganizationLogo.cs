@@ -10,36 +10,56 @@ using MediatR;
 namespace AbParts.Application.Images;
 
 /// <summary>Sets an organization's logo: its admins, or a super admin.</summary>
-public sealed record UploadOrganizationLogoCommand(Guid OrganizationId, UploadedFile File)
-    : IRequest<StoredImageDto>, ITransactionalRequest;
+public sealed record UploadOrganizationLogoCommand(Guid OrganizationId, UploadedFile File) : IRequest<StoredImageDto>;
 
+/// <summary>
+/// Checked, then processed with no transaction open; the transaction then locks the organization's row, so
+/// uploads that replace the same logo at once queue there and the last to commit stands (ADR 0016).
+/// </summary>
 public sealed class UploadOrganizationLogoHandler(ImageStorage storage, IRepository<Organization> organizations,
     ICurrentUser currentUser, IUnitOfWork unitOfWork) : IRequestHandler<UploadOrganizationLogoCommand, StoredImageDto>
 {
     public async Task<StoredImageDto> Handle(UploadOrganizationLogoCommand request, CancellationToken cancellationToken)
     {
-        var organization = await ManagedAsync(organizations, currentUser, request.OrganizationId, cancellationToken);
-        var image = await storage.StoreAsync(request.File, cancellationToken);
-        if (organization.ReplaceLogo(image.Id) is { } previous)
+        var id = new OrganizationId(request.OrganizationId);
+        await EnsureManagedAsync(organizations, currentUser, id, cancellationToken);
+        var processed = await storage.ProcessAsync(request.File, cancellationToken);
+        return await unitOfWork.InTransactionAsync(async () =>
         {
-            await storage.DeleteAsync(previous, cancellationToken);
-        }
+            var organization = await LockedAsync(organizations, id, cancellationToken);
+            var image = await storage.StoreAsync(processed, cancellationToken);
+            if (organization.ReplaceLogo(image.Id) is { } previous)
+            {
+                await storage.DeleteAsync(previous, cancellationToken);
+            }
 
-        await unitOfWork.SaveChangesAsync(cancellationToken);
-        return ImageStorage.Describe(image);
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+            return ImageStorage.Describe(image);
+        }, cancellationToken);
     }
 
-    /// <summary>The organization, if the caller may manage its logo; 404 if unknown, 403 if not theirs to manage.</summary>
-    internal static async Task<Organization> ManagedAsync(IRepository<Organization> organizations, ICurrentUser currentUser,
-        Guid id, CancellationToken cancellationToken)
+    /// <summary>404 if the organization is unknown, 403 if the caller may not manage its logo.</summary>
+    internal static async Task EnsureManagedAsync(IRepository<Organization> organizations, ICurrentUser currentUser,
+        OrganizationId id, CancellationToken cancellationToken)
     {
         var caller = currentUser.Caller ?? throw new ForbiddenAccessException();
-        var organization = await organizations.FirstOrDefaultAsync(new OrganizationByIdSpec(new OrganizationId(id)),
-                               cancellationToken)
-                           ?? throw NotFoundException.For("Organization", id);
-        var allowed = caller.IsSuperAdmin || (caller.Role == UserRole.Admin && caller.OrganizationId == organization.Id);
-        return allowed ? organization : throw new ForbiddenAccessException("Only this organization's admins may change its logo.");
+        if (!await organizations.AnyAsync(new OrganizationByIdSpec(id), cancellationToken))
+        {
+            throw NotFoundException.For("Organization", id.Value);
+        }
+
+        if (!caller.IsSuperAdmin && (caller.Role != UserRole.Admin || caller.OrganizationId != id))
+        {
+            throw new ForbiddenAccessException("Only this organization's admins may change its logo.");
+        }
     }
+
+    /// <summary>The organization, read only once this transaction holds its row lock.</summary>
+    internal static async Task<Organization> LockedAsync(IRepository<Organization> organizations, OrganizationId id,
+        CancellationToken cancellationToken) =>
+        await organizations.LockAsync(id.Value, cancellationToken)
+            ? (await organizations.FirstOrDefaultAsync(new OrganizationByIdSpec(id), cancellationToken))!
+            : throw NotFoundException.For("Organization", id.Value);
 }
 
 public sealed record DeleteOrganizationLogoCommand(Guid OrganizationId) : IRequest<Unit>, ITransactionalRequest;
@@ -49,8 +69,9 @@ public sealed class DeleteOrganizationLogoHandler(ImageStorage storage, IReposit
 {
     public async Task<Unit> Handle(DeleteOrganizationLogoCommand request, CancellationToken cancellationToken)
     {
-        var organization = await UploadOrganizationLogoHandler.ManagedAsync(organizations, currentUser,
-            request.OrganizationId, cancellationToken);
+        var id = new OrganizationId(request.OrganizationId);
+        await UploadOrganizationLogoHandler.EnsureManagedAsync(organizations, currentUser, id, cancellationToken);
+        var organization = await UploadOrganizationLogoHandler.LockedAsync(organizations, id, cancellationToken);
         var previous = organization.ReplaceLogo(null) ?? throw new NotFoundException("The organization has no logo.");
         await storage.DeleteAsync(previous, cancellationToken);
         await unitOfWork.SaveChangesAsync(cancellationToken);

@@ -12,7 +12,7 @@ namespace AbParts.Application.Images;
 
 /// <summary>Appends one or several images to a part's gallery, in the order given.</summary>
 public sealed record AddPartImagesCommand(Guid PartId, IReadOnlyList<UploadedFile> Files)
-    : IRequest<IReadOnlyList<PartImageDto>>, ITransactionalRequest;
+    : IRequest<IReadOnlyList<PartImageDto>>;
 
 public sealed record PartImageDto(int Index, StoredImageDto Image);
 
@@ -24,44 +24,59 @@ public sealed class AddPartImagesValidator : AbstractValidator<AddPartImagesComm
             .WithMessage($"A part holds at most {options.Value.MaxImagesPerPart} images.");
 }
 
-public sealed class AddPartImagesHandler(ImageStorage storage, IPartGalleryLock gallery, IRepository<Part> parts,
-    IOptions<ImageOptions> options, IUnitOfWork unitOfWork)
-    : IRequestHandler<AddPartImagesCommand, IReadOnlyList<PartImageDto>>
+public sealed class AddPartImagesHandler(ImageStorage storage, IRepository<Part> parts, IOptions<ImageOptions> options,
+    IUnitOfWork unitOfWork) : IRequestHandler<AddPartImagesCommand, IReadOnlyList<PartImageDto>>
 {
     public async Task<IReadOnlyList<PartImageDto>> Handle(AddPartImagesCommand request, CancellationToken cancellationToken)
     {
-        // Locked before the count is read and held while the images are processed: a concurrent add to
-        // the same part waits and then counts these images too, so the maximum holds and positions stay unique.
-        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
-        var max = options.Value.MaxImagesPerPart;
-        if (part.ImageCount + request.Files.Count > max)
+        var id = new PartId(request.PartId);
+        if (!await parts.AnyAsync(new PartByIdSpec(id), cancellationToken))
         {
-            throw new ValidationException("file",
-                $"The part has {part.ImageCount} images; adding {request.Files.Count} would exceed the maximum of {max}.");
+            throw NotFoundException.For("Part", request.PartId);
         }
 
-        var added = new List<PartImageDto>();
+        // Every image is processed before the transaction opens; it then holds the part's gallery lock only
+        // for the count check and the writes. A concurrent add to the same part waits there and then counts
+        // these images too, so the maximum holds and positions stay unique (ADRs 0010, 0016).
+        var processed = new List<ProcessedImage>(request.Files.Count);
         foreach (var file in request.Files)
         {
-            var image = await storage.StoreAsync(file, cancellationToken);
-            part.AddImage(image.Id, max);
-            added.Add(new PartImageDto(part.ImageCount - 1, ImageStorage.Describe(image)));
+            processed.Add(await storage.ProcessAsync(file, cancellationToken));
         }
 
-        await unitOfWork.SaveChangesAsync(cancellationToken);
-        return added;
+        return await unitOfWork.InTransactionAsync(async () =>
+        {
+            var part = await PartImageRules.LockedPartAsync(parts, request.PartId, cancellationToken);
+            var max = options.Value.MaxImagesPerPart;
+            if (part.ImageCount + processed.Count > max)
+            {
+                throw new ValidationException("file",
+                    $"The part has {part.ImageCount} images; adding {processed.Count} would exceed the maximum of {max}.");
+            }
+
+            var added = new List<PartImageDto>();
+            foreach (var image in processed)
+            {
+                var stored = await storage.StoreAsync(image, cancellationToken);
+                part.AddImage(stored.Id, max);
+                added.Add(new PartImageDto(part.ImageCount - 1, ImageStorage.Describe(stored)));
+            }
+
+            await unitOfWork.SaveChangesAsync(cancellationToken);
+            return (IReadOnlyList<PartImageDto>)added;
+        }, cancellationToken);
     }
 }
 
 /// <summary>Removes the image at <paramref name="Index"/>; the ones after it move up.</summary>
 public sealed record RemovePartImageCommand(Guid PartId, int Index) : IRequest<Unit>, ITransactionalRequest;
 
-public sealed class RemovePartImageHandler(ImageStorage storage, IPartGalleryLock gallery, IRepository<Part> parts,
+public sealed class RemovePartImageHandler(ImageStorage storage, IRepository<Part> parts,
     IUnitOfWork unitOfWork) : IRequestHandler<RemovePartImageCommand, Unit>
 {
     public async Task<Unit> Handle(RemovePartImageCommand request, CancellationToken cancellationToken)
     {
-        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
+        var part = await PartImageRules.LockedPartAsync(parts, request.PartId, cancellationToken);
         PartImageRules.EnsureIndex(part, request.Index);
         var removed = part.RemoveImageAt(request.Index);
         await unitOfWork.SaveChangesAsync(cancellationToken); // the gallery row goes before the image it references
@@ -81,12 +96,12 @@ public sealed class ReorderPartImagesValidator : AbstractValidator<ReorderPartIm
             .Must(o => o.Distinct().Count() == o.Count).WithMessage("'order' must not repeat an index.");
 }
 
-public sealed class ReorderPartImagesHandler(IPartGalleryLock gallery, IRepository<Part> parts, IUnitOfWork unitOfWork)
+public sealed class ReorderPartImagesHandler(IRepository<Part> parts, IUnitOfWork unitOfWork)
     : IRequestHandler<ReorderPartImagesCommand, int>
 {
     public async Task<int> Handle(ReorderPartImagesCommand request, CancellationToken cancellationToken)
     {
-        var part = await PartImageRules.LockedPartAsync(gallery, parts, request.PartId, cancellationToken);
+        var part = await PartImageRules.LockedPartAsync(parts, request.PartId, cancellationToken);
         var count = part.ImageCount;
         if (request.Order.Count != count || request.Order.Any(i => i < 0 || i >= count))
         {
@@ -116,12 +131,11 @@ internal static class PartImageRules
         ?? throw NotFoundException.For("Part", id);
 
     /// <summary>
-    /// The part of a gallery change, read only once this transaction holds the part's gallery lock, so
+    /// The part of a gallery change, read only once this transaction holds the part's row lock (its gallery lock), so
     /// that concurrent changes of one part run one after the other and none works on a stale gallery.
     /// </summary>
-    public static async Task<Part> LockedPartAsync(IPartGalleryLock gallery, IRepository<Part> parts, Guid id,
-        CancellationToken cancellationToken) =>
-        await gallery.AcquireAsync(new PartId(id), cancellationToken)
+    public static async Task<Part> LockedPartAsync(IRepository<Part> parts, Guid id, CancellationToken cancellationToken) =>
+        await parts.LockAsync(id, cancellationToken)
             ? await PartAsync(parts, id, cancellationToken)
             : throw NotFoundException.For("Part", id);
 

@@ -30,11 +30,11 @@ public sealed record VideoDto(Guid Id, string Title, string? Description, string
 
 /// <summary>A support video (super admins): <paramref name="Category"/> is machine_setup, maintenance or troubleshooting.</summary>
 public sealed record UploadSupportVideoCommand(string Title, string? Description, string Category, UploadedFile File)
-    : IRequest<VideoDto>, ITransactionalRequest;
+    : IRequest<VideoDto>;
 
 /// <summary>A part video (admins): <paramref name="VideoType"/> is demo, installation or maintenance.</summary>
 public sealed record UploadPartVideoCommand(Guid PartId, string Title, string? Description, string VideoType, UploadedFile File)
-    : IRequest<VideoDto>, ITransactionalRequest;
+    : IRequest<VideoDto>;
 
 public sealed class UploadSupportVideoValidator : AbstractValidator<UploadSupportVideoCommand>
 {
@@ -60,8 +60,8 @@ public sealed class UploadPartVideoValidator : AbstractValidator<UploadPartVideo
     }
 }
 
-public sealed class UploadSupportVideoHandler(VideoStorage storage, IRepository<VideoAsset> videos, IUnitOfWork unitOfWork,
-    IClock clock) : IRequestHandler<UploadSupportVideoCommand, VideoDto>
+public sealed class UploadSupportVideoHandler(VideoStorage storage, IClock clock)
+    : IRequestHandler<UploadSupportVideoCommand, VideoDto>
 {
     public async Task<VideoDto> Handle(UploadSupportVideoCommand request, CancellationToken cancellationToken)
     {
@@ -69,37 +69,38 @@ public sealed class UploadSupportVideoHandler(VideoStorage storage, IRepository<
         var video = await storage.StoreAsync(request.File, (id, stored) =>
             VideoAsset.CreateSupportVideo(id, request.Title, request.Description, category, stored, clock.UtcNow),
             cancellationToken);
-        videos.Add(video);
-        await storage.SaveOrRemoveAsync(unitOfWork, video, cancellationToken);
         return VideoDto.From(video);
     }
 }
 
-public sealed class UploadPartVideoHandler(VideoStorage storage, IRepository<VideoAsset> videos, IRepository<Part> parts,
-    IUnitOfWork unitOfWork, IClock clock) : IRequestHandler<UploadPartVideoCommand, VideoDto>
+public sealed class UploadPartVideoHandler(VideoStorage storage, IRepository<Part> parts, IClock clock)
+    : IRequestHandler<UploadPartVideoCommand, VideoDto>
 {
     public async Task<VideoDto> Handle(UploadPartVideoCommand request, CancellationToken cancellationToken)
     {
         var type = VideoNames.ParseVideoType(request.VideoType);
-        var part = await parts.FirstOrDefaultAsync(new PartByIdSpec(new PartId(request.PartId)), cancellationToken)
-                   ?? throw NotFoundException.For("Part", request.PartId);
+        var part = new PartId(request.PartId);
+        if (!await parts.AnyAsync(new PartByIdSpec(part), cancellationToken))
+        {
+            throw NotFoundException.For("Part", request.PartId);
+        }
+
         var video = await storage.StoreAsync(request.File, (id, stored) =>
-            VideoAsset.CreatePartVideo(id, part.Id, request.Title, request.Description, type, stored, clock.UtcNow),
+            VideoAsset.CreatePartVideo(id, part, request.Title, request.Description, type, stored, clock.UtcNow),
             cancellationToken);
-        videos.Add(video);
-        await storage.SaveOrRemoveAsync(unitOfWork, video, cancellationToken);
         return VideoDto.From(video);
     }
 }
 
 /// <summary>
-/// The steps of every video upload: spool within <see cref="VideoOptions.MaxBytes"/>, check the format by
-/// its first bytes and by extension, read its facts with ffprobe, make the poster (an image in PostgreSQL),
-/// store the bytes in the video store, and only then describe the video. If the row cannot be written the
-/// stored object is removed again.
+/// The steps of every video upload. First the media work, with no transaction or connection held: spool
+/// within <see cref="VideoOptions.MaxBytes"/>, check the format by its first bytes and by extension, read its
+/// facts with ffprobe, make the poster, and copy the bytes into the video store. Then one short transaction
+/// writes the poster (an image in PostgreSQL) and the row; if it fails, the copied bytes are removed again
+/// (ADR 0016).
 /// </summary>
 public sealed class VideoStorage(IUploadSpool spool, IVideoProbe probe, ImageStorage images, IMediaStores stores,
-    StoragePolicy policy, IOptions<VideoOptions> options)
+    StoragePolicy policy, IRepository<VideoAsset> videos, IUnitOfWork unitOfWork, IOptions<VideoOptions> options)
 {
     public async Task<VideoAsset> StoreAsync(UploadedFile file, Func<VideoAssetId, StoredVideo, VideoAsset> describe,
         CancellationToken cancellationToken)
@@ -133,47 +134,39 @@ public sealed class VideoStorage(IUploadSpool spool, IVideoProbe probe, ImageSto
         var (id, key) = VideoAsset.NewKey(format);
         var backend = policy.Choose(MediaKind.Video, spooled.Length);
         var store = stores.Resolve(backend);
+        StoredMedia saved;
         await using (var content = spooled.OpenRead())
         {
-            var saved = await store.SaveAsync(key, content, format.ContentType, cancellationToken);
-            var stored = new StoredVideo(format, saved.Size, ContentHash.Parse(saved.Sha256), facts.DurationSeconds,
-                facts.Width, facts.Height, StorageLocation.Create(backend, key), poster.Id);
-            try
-            {
-                return describe(id, stored);
-            }
-            catch
-            {
-                await store.DeleteAsync(key, CancellationToken.None);
-                throw;
-            }
+            saved = await store.SaveAsync(key, content, format.ContentType, cancellationToken);
         }
-    }
 
-    /// <summary>Saves the rows; if that fails, removes the video's bytes so nothing is left behind.</summary>
-    public async Task SaveOrRemoveAsync(IUnitOfWork unitOfWork, VideoAsset video, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(unitOfWork);
-        ArgumentNullException.ThrowIfNull(video);
         try
         {
-            await unitOfWork.SaveChangesAsync(cancellationToken);
+            return await unitOfWork.InTransactionAsync(async () =>
+            {
+                var posterImage = await images.StoreAsync(poster, cancellationToken);
+                var video = describe(id, new StoredVideo(format, saved.Size, ContentHash.Parse(saved.Sha256),
+                    facts.DurationSeconds, facts.Width, facts.Height, StorageLocation.Create(backend, key), posterImage.Id));
+                videos.Add(video);
+                await unitOfWork.SaveChangesAsync(cancellationToken);
+                return video;
+            }, cancellationToken);
         }
         catch
         {
-            await stores.Resolve(video.Location.Backend).DeleteAsync(video.Location.Key, CancellationToken.None);
+            await store.DeleteAsync(key, CancellationToken.None);
             throw;
         }
     }
 
     /// <summary>
-    /// The poster as a stored image. Decoding a frame is also the check that the file holds pictures, not
+    /// The poster, processed as an image upload is. Decoding a frame is also the check that the file holds pictures, not
     /// only an intact header (a file cut after its header probes fine): failing it refuses the upload (422).
     /// </summary>
-    private async Task<ImageAsset> PosterAsync(string path, VideoFacts facts, CancellationToken cancellationToken)
+    private async Task<ProcessedImage> PosterAsync(string path, VideoFacts facts, CancellationToken cancellationToken)
     {
         var jpeg = await probe.PosterAsync(path, facts, cancellationToken);
-        return await images.StoreAsync(new UploadedFile("poster.jpg", jpeg.Length, new MemoryStream(jpeg)), cancellationToken);
+        return await images.ProcessAsync(new UploadedFile("poster.jpg", jpeg.Length, new MemoryStream(jpeg)), cancellationToken);
     }
 
     private static PayloadTooLargeException TooLarge(long limit) =>

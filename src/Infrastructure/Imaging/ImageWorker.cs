@@ -31,7 +31,7 @@ public static partial class ImageWorker
             return 2;
         }
 
-        _ = prctl(PrSetPdeathsig, SigKill, 0, 0, 0); // the service died: so do we, even mid-image
+        WatchParent();
         await using var input = Console.OpenStandardInput();
         await using var output = Console.OpenStandardOutput();
         Console.SetOut(Console.Error); // standard output carries frames only
@@ -122,9 +122,28 @@ public static partial class ImageWorker
         return limit;
     }
 
+    /// <summary>
+    /// Exits at once, even mid-image, when the service that started this worker is gone (this process is
+    /// re-parented). Not PR_SET_PDEATHSIG: Linux sends that when the <em>thread</em> that forked the worker
+    /// exits, and the service starts workers from thread-pool threads, which retire when idle.
+    /// </summary>
+    private static void WatchParent()
+    {
+        var parent = getppid();
+        var watcher = new Thread(() =>
+        {
+            while (getppid() == parent)
+            {
+                Thread.Sleep(ParentCheckInterval);
+            }
+
+            _exit(3);
+        }) { IsBackground = true, Name = "parent watch" };
+        watcher.Start();
+    }
+
+    private static readonly TimeSpan ParentCheckInterval = TimeSpan.FromMilliseconds(200);
     private const int RlimitAs = 9;
-    private const int PrSetPdeathsig = 1;
-    private const nuint SigKill = 9;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RLimit
@@ -136,6 +155,9 @@ public static partial class ImageWorker
     [LibraryImport("libc", SetLastError = true)]
     private static partial int setrlimit(int resource, in RLimit limit);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+    [LibraryImport("libc")]
+    private static partial int getppid();
+
+    [LibraryImport("libc")]
+    private static partial void _exit(int status);
 }

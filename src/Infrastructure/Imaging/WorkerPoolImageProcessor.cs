@@ -40,8 +40,8 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
     public IReadOnlyList<int> WorkerProcessIds =>
         [.. _slots.Select(s => s.Worker).Where(t => t is { IsCompletedSuccessfully: true }).Select(t => t!.Result.Id)];
 
-    /// <summary>Uploads waiting for a free worker now.</summary>
-    internal int Waiting => _free.Waiting;
+    /// <summary>Image jobs waiting for a worker (for metrics, and for tests that need jobs queued).</summary>
+    public int Waiting => _free.Waiting;
 
     public async Task<ProcessedImage> ProcessAsync(ReadOnlyMemory<byte> input, ImageOptions options, CancellationToken cancellationToken)
     {

@@ -109,10 +109,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
         {
+            var status = await ExitStatusAsync(); // before the kill below, which would hide how it ended
             await KillAsync();
-            _logger.LogError(e, "Image worker {Pid} failed on an image ({Status})", Id, await ExitStatusAsync());
+            _logger.LogError(e, "Image worker {Pid} failed on an image ({Status})", Id, status);
             throw new UnprocessableMediaException(
-                $"The image could not be processed: its worker stopped unexpectedly ({await ExitStatusAsync()}). The file may be damaged or hostile.", e);
+                $"The image could not be processed: its worker stopped unexpectedly ({status}). The file may be damaged or hostile.", e);
         }
     }
 

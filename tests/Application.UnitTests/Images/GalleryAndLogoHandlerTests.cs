@@ -13,18 +13,16 @@ public sealed class GalleryAndLogoHandlerTests
     private readonly ImageHandlerFixture _fixture = new();
     private readonly Part _part = Fakes.Part("PN-1");
     private readonly InMemoryRepository<Part> _parts;
-    private readonly InMemoryPartGalleryLock _gallery;
     private readonly Organization _organization = Fakes.Organization();
     private readonly InMemoryRepository<Organization> _organizations;
 
     public GalleryAndLogoHandlerTests()
     {
         _parts = new InMemoryRepository<Part>(_part);
-        _gallery = new InMemoryPartGalleryLock(_parts);
         _organizations = new InMemoryRepository<Organization>(_organization);
     }
 
-    private AddPartImagesHandler Add() => new(_fixture.Storage(), _gallery, _parts, _fixture.OptionsValue, _fixture.UnitOfWork);
+    private AddPartImagesHandler Add() => new(_fixture.Storage(), _parts, _fixture.OptionsValue, _fixture.UnitOfWork);
 
     private Task<IReadOnlyList<PartImageDto>> AddAsync(params byte[][] files) =>
         Add().Handle(new AddPartImagesCommand(_part.Id.Value, files.Select(f => ImageHandlerFixture.File(f)).ToList()),
@@ -57,7 +55,7 @@ public sealed class GalleryAndLogoHandlerTests
     {
         var added = await AddAsync([1], [2], [3]);
 
-        await new RemovePartImageHandler(_fixture.Storage(), _gallery, _parts, _fixture.UnitOfWork)
+        await new RemovePartImageHandler(_fixture.Storage(), _parts, _fixture.UnitOfWork)
             .Handle(new RemovePartImageCommand(_part.Id.Value, 0), CancellationToken.None);
 
         _part.Images.Select(i => i.ImageId.Value).Should().Equal(added[1].Image.ImageId, added[2].Image.ImageId);
@@ -70,7 +68,7 @@ public sealed class GalleryAndLogoHandlerTests
     {
         await AddAsync([1]);
 
-        var removing = () => new RemovePartImageHandler(_fixture.Storage(), _gallery, _parts, _fixture.UnitOfWork)
+        var removing = () => new RemovePartImageHandler(_fixture.Storage(), _parts, _fixture.UnitOfWork)
             .Handle(new RemovePartImageCommand(_part.Id.Value, 1), CancellationToken.None);
 
         await removing.Should().ThrowAsync<NotFoundException>();
@@ -81,7 +79,7 @@ public sealed class GalleryAndLogoHandlerTests
     {
         var added = await AddAsync([1], [2], [3]);
 
-        await new ReorderPartImagesHandler(_gallery, _parts, _fixture.UnitOfWork)
+        await new ReorderPartImagesHandler(_parts, _fixture.UnitOfWork)
             .Handle(new ReorderPartImagesCommand(_part.Id.Value, [2, 0, 1]), CancellationToken.None);
 
         _part.Images.Select(i => i.ImageId.Value).Should()
@@ -96,7 +94,7 @@ public sealed class GalleryAndLogoHandlerTests
     {
         await AddAsync([1], [2], [3]);
 
-        var reordering = () => new ReorderPartImagesHandler(_gallery, _parts, _fixture.UnitOfWork)
+        var reordering = () => new ReorderPartImagesHandler(_parts, _fixture.UnitOfWork)
             .Handle(new ReorderPartImagesCommand(_part.Id.Value, order), CancellationToken.None);
 
         await reordering.Should().ThrowAsync<ValidationException>();

@@ -23,7 +23,7 @@ public sealed class GetImageHandlerTests
 
     private async Task<ImageAsset> PhotoAsync()
     {
-        var image = await _fixture.Storage().StoreAsync(ImageHandlerFixture.File(7, 7, 7), CancellationToken.None);
+        var image = await _fixture.StoredAsync(7, 7, 7);
         _user.ReplaceProfilePhoto(image.Id);
         return image;
     }
@@ -45,7 +45,7 @@ public sealed class GetImageHandlerTests
     public async Task APhotoReplacedWhileItWasBeingReadIsAnsweredWithTheNewOne()
     {
         var old = await PhotoAsync();
-        var replacement = await _fixture.Storage().StoreAsync(ImageHandlerFixture.File(9, 9, 9), CancellationToken.None);
+        var replacement = await _fixture.StoredAsync(9, 9, 9);
         _fixture.Store.BeforeOpen = async _ =>
         {
             _fixture.Store.BeforeOpen = null; // the replacement commits once, between the row and the bytes

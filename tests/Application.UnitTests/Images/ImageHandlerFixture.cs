@@ -30,12 +30,19 @@ public sealed class ImageHandlerFixture
                 Microsoft.Extensions.Options.Options.Create(new VideoStorageOptions { Backend = StorageBackend.Local })),
             Images, Microsoft.Extensions.Options.Options.Create(Options), Fakes.Clock());
 
+    /// <summary>An image processed and stored as an upload would be, for tests that need one in place.</summary>
+    public async Task<ImageAsset> StoredAsync(params byte[] bytes)
+    {
+        var storage = Storage();
+        return await storage.StoreAsync(await storage.ProcessAsync(File(bytes), CancellationToken.None), CancellationToken.None);
+    }
+
     public IOptions<ImageOptions> OptionsValue => Microsoft.Extensions.Options.Options.Create(Options);
 
     public static UploadedFile File(params byte[] bytes) => new("photo.jpg", bytes.Length, new MemoryStream(bytes));
 
     /// <summary>A "WebP" that differs per input, at 800x600, with thumbnails of each size.</summary>
-    private static ProcessedImage Processed(ReadOnlyMemory<byte> input)
+    public static ProcessedImage Processed(ReadOnlyMemory<byte> input)
     {
         var bytes = input.ToArray().Concat("webp"u8.ToArray()).ToArray();
         var thumbnails = ImageLimits.ThumbnailSizes.ToDictionary(size => size,

@@ -26,8 +26,12 @@ public sealed class InMemoryMediaStore(StorageBackend backend = StorageBackend.P
         var bytes = copy.ToArray();
         var media = new StoredMedia(key, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)), contentType, Fakes.Now);
         _objects.Add(key, (bytes, media));
+        OnSave?.Invoke(key);
         return media;
     }
+
+    /// <summary>Runs after each save, with the key: a test's way to note when the bytes were written.</summary>
+    public Action<string>? OnSave { get; set; }
 
     /// <summary>Runs before each open, with the key: a test's way to let another request's change land just then.</summary>
     public Func<string, Task>? BeforeOpen { get; set; }

@@ -11,6 +11,7 @@ namespace AbParts.Application.UnitTests.Support;
 public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAggregateRoot
 {
     private readonly List<T> _items = [];
+    private readonly List<(Guid Id, int ReadsBefore)> _locks = [];
 
     public InMemoryRepository(params T[] seed) => _items.AddRange(seed);
 
@@ -31,9 +32,34 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
     public Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(Matching(specification).Any());
 
+    /// <summary>Each row lock taken: the id, and how many queries had been answered before it.</summary>
+    public IReadOnlyList<(Guid Id, int ReadsBefore)> Locks => _locks;
+
+    /// <summary>Plays a change that another request committed while this one waited for the lock.</summary>
+    public Action<T>? WhileLocking { get; set; }
+
+    public Task<bool> LockAsync(Guid id, CancellationToken cancellationToken)
+    {
+        _locks.Add((id, Reads));
+        var locked = _items.FirstOrDefault(item => IdOf(item) == id);
+        if (locked is not null)
+        {
+            WhileLocking?.Invoke(locked);
+        }
+
+        return Task.FromResult(locked is not null);
+    }
+
     public void Add(T aggregate) => _items.Add(aggregate);
 
     public void Remove(T aggregate) => _items.Remove(aggregate);
+
+    /// <summary>The aggregate's id: every aggregate root has an <c>Id</c> wrapping a <see cref="Guid"/> <c>Value</c>.</summary>
+    private static Guid IdOf(T item)
+    {
+        var id = typeof(T).GetProperty("Id")!.GetValue(item)!;
+        return (Guid)id.GetType().GetProperty("Value")!.GetValue(id)!;
+    }
 
     private IEnumerable<T> Matching(Specification<T> specification)
     {

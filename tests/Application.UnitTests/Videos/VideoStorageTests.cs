@@ -29,12 +29,13 @@ public sealed class VideoStorageTests
             .ReturnsAsync([0xFF, 0xD8, 0xFF]);
     }
 
-    private VideoStorage Storage() => new(new MemorySpool(), _probe.Object, _images.Storage(), new Stores(_images.Store, _videoStore),
+    private VideoStorage Storage(IUnitOfWork unitOfWork) => new(new MemorySpool(), _probe.Object, _images.Storage(),
+        new Stores(_images.Store, _videoStore),
         new StoragePolicy(Options.Create(_images.Options), Options.Create(new VideoStorageOptions { Backend = StorageBackend.Local })),
-        Options.Create(_options));
+        _videos, unitOfWork, Options.Create(_options));
 
     private UploadSupportVideoHandler Handler(IUnitOfWork? unitOfWork = null) =>
-        new(Storage(), _videos, unitOfWork ?? _images.UnitOfWork, Fakes.Clock());
+        new(Storage(unitOfWork ?? _images.UnitOfWork), Fakes.Clock());
 
     private static UploadSupportVideoCommand Command(byte[] bytes, string name = "clip.mp4") =>
         new("Setting up", null, "machine_setup", new UploadedFile(name, bytes.Length, new MemoryStream(bytes)));
@@ -105,38 +106,5 @@ public sealed class VideoStorageTests
 
         await handling.Should().ThrowAsync<ConflictException>();
         _videoStore.Keys.Should().BeEmpty();
-    }
-
-    /// <summary>Spools into memory; the "path" is only handed to the probe, which is faked.</summary>
-    private sealed class MemorySpool : IUploadSpool
-    {
-        public async Task<SpooledFile> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
-        {
-            using var copy = new MemoryStream();
-            await content.CopyToAsync(copy, cancellationToken);
-            return copy.Length > maxBytes
-                ? throw new PayloadTooLargeException("too large")
-                : new Spooled(copy.ToArray());
-        }
-
-        public int Sweep(DateTimeOffset before) => 0;
-
-        private sealed class Spooled(byte[] bytes) : SpooledFile
-        {
-            public override string Path => "/in-memory/upload";
-
-            public override long Length => bytes.Length;
-
-            public override ReadOnlyMemory<byte> Header => bytes.AsMemory(0, Math.Min(64, bytes.Length));
-
-            public override Stream OpenRead() => new MemoryStream(bytes);
-
-            public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
-    }
-
-    private sealed class Stores(IMediaStore images, IMediaStore videos) : IMediaStores
-    {
-        public IMediaStore Resolve(StorageBackend backend) => backend == StorageBackend.Postgres ? images : videos;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Infrastructure.Imaging;
@@ -118,6 +119,44 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
     }
 
     [Fact]
+    public async Task AWorkerOutlivesTheThreadThatStartedIt()
+    {
+        // Linux ties PR_SET_PDEATHSIG to the forking thread, and thread-pool threads retire when idle: a worker
+        // must not die with the thread that happened to start it.
+        await using var pool = fixture.NewWorkerPool(new ImageWorkerOptions { Workers = 1 });
+        var worker = 0;
+        var starter = new Thread(() => worker = StartedWorker(pool).GetAwaiter().GetResult()); // ends once the worker is ready
+        starter.Start();
+        starter.Join();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // any death signal has arrived by now
+
+        var result = await pool.ProcessAsync(await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg), new ImageOptions(), CancellationToken.None);
+
+        result.Image.Bytes.Should().NotBeEmpty();
+        pool.WorkerProcessIds.Should().Equal([worker], "the worker that the ended thread started is still the one working");
+    }
+
+    [Fact]
+    public async Task AWorkerExitsWhenTheServiceThatStartedItDies()
+    {
+        // A stand-in service: a shell that starts a worker as its own child (input held open), then is killed.
+        using var shell = Process.Start(new ProcessStartInfo("bash",
+            ["-c", $"dotnet '{ServiceExecutable.Path}' image-worker --memory-mb 512 < <(sleep 600) & echo $!; wait"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var worker = int.Parse((await shell.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        await WaitUntilAsync(() => File.Exists($"/proc/{worker}/status") && Parent(worker) == shell.Id);
+
+        shell.Kill();
+        await shell.WaitForExitAsync();
+        var exited = await WaitUntilAsync(() => !IsRunning(worker));
+
+        exited.Should().BeTrue("a worker whose service is gone exits instead of running on unattended");
+    }
+
+    [Fact]
     public async Task AWorkerThatCannotStartIsAnswered503()
     {
         await using var broken = fixture.NewWorkerPool(new ImageWorkerOptions { Workers = 1 }, workerAssembly: Path.Combine(fixture.WorkDirectory, "missing.dll"));
@@ -161,6 +200,38 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
         }
 
         return pool.WorkerProcessIds.Single();
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        return condition();
+    }
+
+    /// <summary>Fields of /proc/PID/stat after the command name: state, then the parent's pid.</summary>
+    private static string[] Stat(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    private static int Parent(int pid) => int.Parse(Stat(pid)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Running: it exists and is not a zombie waiting to be reaped by its new parent.</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            return Stat(pid)[0] != "Z";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static long BytesRead(int pid) =>

@@ -20,6 +20,16 @@ public interface IRepository<T> where T : class, IAggregateRoot
 
     Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the row lock of the aggregate with this id, waiting while another transaction holds it, and
+    /// keeps it until the current transaction ends. A command that changes an aggregate others may change at
+    /// the same moment (a part's gallery, a user's photo, an organization's logo) takes it first and reads the
+    /// aggregate only then, so the changes run one after the other and none works on a stale copy (ADRs 0010,
+    /// 0016). Plain reads never wait for it. Needs an open transaction (<see cref="UnitOfWorkExtensions.InTransactionAsync{T}"/>).
+    /// </summary>
+    /// <returns>Whether the aggregate exists.</returns>
+    Task<bool> LockAsync(Guid id, CancellationToken cancellationToken);
+
     void Add(T aggregate);
 
     void Remove(T aggregate);
@@ -42,6 +52,30 @@ public interface IUnitOfWorkTransaction : IAsyncDisposable
 {
     /// <summary>Commits; a unique key checked only at commit (a deferred constraint) surfaces as <see cref="Exceptions.ConflictException"/>.</summary>
     Task CommitAsync(CancellationToken cancellationToken);
+}
+
+public static class UnitOfWorkExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one database transaction: it commits when the work returns and rolls
+    /// back when it throws; inside a transaction already open, the work joins it. The one way commands open
+    /// a transaction (<see cref="Behaviors.TransactionBehavior{TRequest,TResponse}"/> uses it too), and
+    /// never around media work: decode, probe and copy first, then write the rows here (ADR 0016).
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(this IUnitOfWork unitOfWork, Func<Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unitOfWork);
+        ArgumentNullException.ThrowIfNull(work);
+        await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return result;
+    }
 }
 
 /// <summary>Hashes and checks passwords (the adapter uses ASP.NET Core's PasswordHasher).</summary>

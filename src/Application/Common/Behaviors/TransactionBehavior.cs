@@ -3,7 +3,11 @@ using MediatR;
 
 namespace AbParts.Application.Common.Behaviors;
 
-/// <summary>Marks a command whose writes (rows and PostgreSQL-stored bytes) must commit or roll back together.</summary>
+/// <summary>
+/// Marks a command whose whole handler is database work (rows and PostgreSQL-stored bytes) that must commit
+/// or roll back together. A command that processes media is not marked: it does that work with no
+/// transaction open, then writes inside <see cref="UnitOfWorkExtensions.InTransactionAsync{T}"/> (ADR 0016).
+/// </summary>
 #pragma warning disable CA1040 // a marker is the point: the behaviour below reacts to it
 public interface ITransactionalRequest;
 #pragma warning restore CA1040
@@ -12,22 +16,12 @@ public interface ITransactionalRequest;
 public sealed class TransactionBehavior<TRequest, TResponse>(IUnitOfWork unitOfWork)
     : IPipelineBehavior<TRequest, TResponse>
 {
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken,
+    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken,
         RequestHandlerDelegate<TResponse> next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        if (request is not ITransactionalRequest)
-        {
-            return await next();
-        }
-
-        await using var transaction = await unitOfWork.BeginTransactionAsync(cancellationToken);
-        var response = await next();
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return response;
+        return request is ITransactionalRequest
+            ? unitOfWork.InTransactionAsync(() => next(), cancellationToken)
+            : next();
     }
 }

@@ -14,7 +14,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Id).HasConversion(id => id.Value, value => new OrganizationId(value)).ValueGeneratedNever();
         builder.Property(o => o.Name).HasMaxLength(Organization.NameMaxLength);
         builder.HasIndex(o => o.Name).IsUnique();
-        // A concurrency token, as for profile photos: concurrent logo uploads must not orphan an image.
+        // Logo changes queue on the organization's row lock (ADR 0016); the concurrency token stays as a
+        // backstop, so a change that bypassed the lock gets a 409 instead of orphaning an image.
         builder.Property(o => o.LogoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value))
             .IsConcurrencyToken();
         builder.HasOne<ImageAsset>().WithMany().HasForeignKey(o => o.LogoImageId).OnDelete(DeleteBehavior.SetNull);

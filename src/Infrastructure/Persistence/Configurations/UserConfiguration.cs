@@ -22,8 +22,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .HasMaxLength(20);
         builder.Property(u => u.OrganizationId).HasConversion(id => id.Value, value => new OrganizationId(value));
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId).OnDelete(DeleteBehavior.Restrict);
-        // A concurrency token: two uploads replacing the same photo at once must not both win, or the
-        // loser's image would be left owned by nobody. The later writer gets a 409 and may retry.
+        // Photo changes queue on the user's row lock (ADR 0016), so two uploads replacing the same photo both
+        // succeed and the last commit stands. The concurrency token stays as a backstop: a change that
+        // bypassed the lock gets a 409 instead of leaving an image owned by nobody.
         builder.Property(u => u.ProfilePhotoImageId).HasConversion(id => id!.Value.Value, value => new ImageAssetId(value))
             .IsConcurrencyToken();
         builder.HasOne<ImageAsset>().WithMany().HasForeignKey(u => u.ProfilePhotoImageId).OnDelete(DeleteBehavior.SetNull);
