@@ -76,6 +76,20 @@ public class ApiFixture : IAsyncLifetime
             """)).Should().BeEmpty("no image is left without an owner, {0}", because);
     }
 
+    /// <summary>
+    /// What the image store holds, as one comparable string: the counts of image rows, thumbnail rows and users
+    /// with a photo, and every stored blob by key and SHA-256. Equal before and after a request that changed nothing.
+    /// </summary>
+    public async Task<string> StoredImagesAsync()
+    {
+        var counts = await Database.RowsAsync("""
+            SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM image_thumbnails),
+                   (SELECT count(*) FROM users WHERE profile_photo_image_id IS NOT NULL)
+            """);
+        var blobs = await Database.RowsAsync("SELECT key, sha256 FROM media_blobs ORDER BY key");
+        return string.Join(Environment.NewLine, [.. counts, .. blobs]);
+    }
+
     /// <summary>Where this instance keeps videos; <see cref="S3ApiFixture"/> switches it by configuration alone.</summary>
     public virtual StorageBackend VideoBackend => StorageBackend.Local;
 

@@ -200,40 +200,62 @@ public sealed class ImagesTests(ApiFixture api)
         client.Dispose();
     }
 
-    public static TheoryData<string, string, int> HostileUploads() => new()
+    private const string NotAnImageWeAccept = "*not an image in a format we accept*JPEG, PNG, WebP, GIF, TIFF, HEIC/HEIF or AVIF*";
+
+    /// <summary>
+    /// Every hostile input of the adapter tests (HostileImageInputTests) that fits in an upload, with the status
+    /// and the start of the detail it must get.
+    /// </summary>
+    public static TheoryData<string, string, int, string> HostileUploads() => new()
     {
-        { "zero bytes", "empty", 415 },
-        { "text renamed .jpg", "text", 415 },
-        { "SVG", "svg", 415 },
-        { "BMP", "bmp", 415 },
-        { "truncated JPEG", "truncated", 422 },
-        { "truncated progressive JPEG", "truncated-progressive", 422 },
-        { "PNG declaring 30000x30000", "huge-png", 422 },
+        { "zero bytes", "empty", 415, "The file is empty.*" },
+        { "text renamed .jpg", "text", 415, NotAnImageWeAccept },
+        { "SVG", "svg", 415, NotAnImageWeAccept },
+        { "SVG with a script", "svg-script", 415, NotAnImageWeAccept },
+        { "BMP", "bmp", 415, NotAnImageWeAccept },
+        { "PDF", "pdf", 415, NotAnImageWeAccept },
+        { "PPM", "ppm", 415, NotAnImageWeAccept },
+        { "truncated JPEG", "truncated", 422, "The JPEG image could not be decoded: *" },
+        { "truncated progressive JPEG", "truncated-progressive", 422, "The JPEG image could not be decoded: *" },
+        { "garbage after a JPEG magic", "garbage-jpeg", 422, "The JPEG image could not be *: ?*" },
+        { "garbage after a PNG signature", "garbage-png", 422, "The PNG image could not be *: ?*" },
+        { "PNG declaring 30000x30000", "huge-png", 422, "The image is 30000x30000 pixels (900 megapixels); at most 50,000,000 pixels*" },
+        { "progressive JPEG repeating its luma scan 3000 times", "repeated-scan", 422, "The JPEG has more than 100 scans;*" },
     };
 
     [Theory]
     [MemberData(nameof(HostileUploads))]
-    public async Task HostileUploadsGetAClearProblemAndChangeNothing(string what, string kind, int status)
+    public async Task HostileUploadsGetAClearProblemAndChangeNothing(string what, string kind, int status, string detail)
     {
-        var (client, _, _) = await api.UserAsync("user");
-        var before = await RowCountsAsync();
+        var (client, _, userId) = await api.UserAsync("user");
+        await UploadAsync(client, "/uploads/users/profile-photo", SampleImages.MediumJpeg, "photo.jpg");
+        var photoBefore = await ServedPhotoAsync(client, userId);
+        var before = await api.StoredImagesAsync();
         var bytes = kind switch
         {
             "empty" => [],
             "text" => SampleImages.Text,
             "svg" => SampleImages.Svg,
+            "svg-script" => ImageBytes.SvgWithScript,
             "bmp" => SampleImages.Bmp,
+            "pdf" => ImageBytes.PdfHeader,
+            "ppm" => ImageBytes.Ppm(64, 48),
             "truncated" => SampleImages.TruncatedJpeg,
             "truncated-progressive" => SampleImages.LargeJpeg[..(SampleImages.LargeJpeg.Length / 2)],
+            "garbage-jpeg" => ImageBytes.GarbageAfter([0xff, 0xd8, 0xff, 0xe0], 4096, seed: 1),
+            "garbage-png" => ImageBytes.GarbageAfter([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 4096, seed: 2),
             "huge-png" => SampleImages.PngDeclaring(30_000, 30_000),
+            "repeated-scan" => HostileJpegs.RepeatedLumaAcScan(3_000),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
         using var response = await PostFileAsync(client, "/uploads/users/profile-photo", bytes, "photo.jpg");
 
         var problem = await response.ShouldBeProblemAsync(status, status == 415 ? ProblemTypes.UnsupportedMediaType : ProblemTypes.InvalidMedia);
-        problem.GetProperty("detail").GetString().Should().NotBeNullOrWhiteSpace(what);
-        (await RowCountsAsync()).Should().Be(before, $"a refused {what} leaves the database as it was");
+        problem.GetProperty("detail").GetString().Should().Match(detail, what);
+        (await api.StoredImagesAsync()).Should().Be(before, $"a refused {what} leaves the rows and the stored bytes as they were");
+        await api.ImagesShouldHaveNoOrphansAsync($"after a refused {what}");
+        (await ServedPhotoAsync(client, userId)).Should().Be(photoBefore, "the photo set before is still served, unchanged");
         using var live = await api.Anonymous().GetAsync("/health/live");
         live.StatusCode.Should().Be(HttpStatusCode.OK, "the process survived");
         client.Dispose();
@@ -243,12 +265,12 @@ public sealed class ImagesTests(ApiFixture api)
     public async Task AnUploadOverTheInputLimitIs413()
     {
         var (client, _, _) = await api.UserAsync("user");
-        var before = await RowCountsAsync();
+        var before = await api.StoredImagesAsync();
 
         using var response = await PostFileAsync(client, "/uploads/users/profile-photo", new byte[21 * 1024 * 1024], "big.jpg");
 
         await response.ShouldBeProblemAsync(413, ProblemTypes.PayloadTooLarge);
-        (await RowCountsAsync()).Should().Be(before);
+        (await api.StoredImagesAsync()).Should().Be(before);
         client.Dispose();
     }
 
@@ -432,13 +454,13 @@ public sealed class ImagesTests(ApiFixture api)
         return content;
     }
 
-    private static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, string path, byte[] bytes, string name)
+    internal static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, string path, byte[] bytes, string name)
     {
         using var form = new MultipartFormDataContent { { File(bytes, "jpeg"), "file", name } };
         return await client.PostAsync(path, form);
     }
 
-    private static async Task<JsonElement> UploadAsync(HttpClient client, string path, byte[] bytes, string name)
+    internal static async Task<JsonElement> UploadAsync(HttpClient client, string path, byte[] bytes, string name)
     {
         var body = await Task.FromResult(await PostFileAsync(client, path, bytes, name)).ReadJsonAsync();
         return body.TryGetProperty("images", out var images) ? images[0].GetProperty("image") : body;
@@ -446,10 +468,14 @@ public sealed class ImagesTests(ApiFixture api)
 
     private async Task<long> BlobCountAsync() => await api.Database.ScalarAsync<long>("SELECT count(*) FROM media_blobs");
 
-    private async Task<string> RowCountsAsync() => string.Join(",", await api.Database.RowsAsync("""
-        SELECT (SELECT count(*) FROM images), (SELECT count(*) FROM image_thumbnails), (SELECT count(*) FROM media_blobs),
-               (SELECT count(*) FROM users WHERE profile_photo_image_id IS NOT NULL)
-        """));
+    /// <summary>The user's photo as served now: its ETag and a hash of its bytes.</summary>
+    internal static async Task<string> ServedPhotoAsync(HttpClient client, Guid userId)
+    {
+        using var response = await client.GetAsync($"/images/users/{userId}/profile");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        return $"{response.Headers.ETag} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}";
+    }
 
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
     {
