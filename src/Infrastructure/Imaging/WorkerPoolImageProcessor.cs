@@ -52,6 +52,14 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
         try
         {
             var worker = await WorkerOf(slot, cancellationToken);
+            if (worker.HasExited)
+            {
+                // It died while idle (killed by an operator or the kernel's OOM killer): not this image's doing.
+                _logger.LogWarning("Image worker {Pid} had exited while idle; starting another", worker.Id);
+                Replace(slot, worker);
+                worker = await WorkerOf(slot, cancellationToken);
+            }
+
             try
             {
                 return await worker.ProcessAsync(input, options, _options.WorkerTimeout, _options.WorkerMemoryMegabytes, cancellationToken);

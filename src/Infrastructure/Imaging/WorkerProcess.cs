@@ -29,6 +29,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>False once the worker failed, was killed or ran out of memory: it must not get another image.</summary>
     public bool Usable { get; private set; } = true;
 
+    /// <summary>Whether the process has ended (it may have been killed while idle).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts a worker and waits for its ready frame.</summary>
     public static async Task<WorkerProcess> StartAsync(ProcessStartInfo start, ILogger logger, CancellationToken cancellationToken)
     {

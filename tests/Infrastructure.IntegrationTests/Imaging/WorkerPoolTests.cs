@@ -119,6 +119,20 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
     }
 
     [Fact]
+    public async Task AWorkerKilledWhileIdleIsReplacedBeforeTheNextImageReachesIt()
+    {
+        await using var pool = fixture.NewWorkerPool(new ImageWorkerOptions { Workers = 1 });
+        var worker = await StartedWorker(pool);
+        Process.GetProcessById(worker).Kill();
+        await WaitUntilAsync(() => !IsRunning(worker));
+
+        var result = await pool.ProcessAsync(await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg), new ImageOptions(), CancellationToken.None);
+
+        result.Image.Bytes.Should().NotBeEmpty("the upload is not blamed for a worker that died before it");
+        pool.WorkerProcessIds.Should().ContainSingle().Which.Should().NotBe(worker);
+    }
+
+    [Fact]
     public async Task AWorkerOutlivesTheThreadThatStartedIt()
     {
         // Linux ties PR_SET_PDEATHSIG to the forking thread, and thread-pool threads retire when idle: a worker
