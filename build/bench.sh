@@ -179,12 +179,14 @@ bench_images() {
   one_by_one=$(uploads_per_second "$rate_rounds" "$camera" one-by-one)
   at_once=$(uploads_per_second "$rate_rounds" "$camera" at-once)
 
-  log "Memory of the service and its image workers, $memory_rounds rounds of 8 uploads at once"
-  local idle_mb peak_mb after_mb first_half second_half
+  # The progressive photograph: its decoder holds the whole image's coefficients (88 MB), the most any
+  # of these inputs asks of the workers' allocator.
+  local heavy=${image_inputs[1]} idle_mb peak_mb after_mb first_half second_half
   local -a peaks=()
+  log "Memory of the service and its image workers, $memory_rounds rounds of 8 uploads at once of $(label "$heavy")"
   idle_mb=$(($(tree_rss_kb "$api_pid") / 1024))
   for ((i = 0; i < memory_rounds; i++)); do
-    peaks+=("$(peak_tree_rss "$api_pid" eight_uploads "$camera")")
+    peaks+=("$(peak_tree_rss "$api_pid" eight_uploads "$heavy")")
   done
   sleep 2
   after_mb=$(($(tree_rss_kb "$api_pid") / 1024))
@@ -249,7 +251,7 @@ bench_images() {
   echo "keep every core busy: the ceiling is about $(nproc)× of one at a time less the share of a core that one upload"
   echo "already leaves to HTTP, the database and curl, which here run on the same cores."
   echo
-  echo "Memory (VmRSS of the service plus its image workers, sampled every 100 ms), $memory_rounds rounds of 8 uploads at once:"
+  echo "Memory (VmRSS of the service plus its image workers, sampled every 100 ms), $memory_rounds rounds of 8 uploads at once of $(label "$heavy"):"
   echo
   echo "| | MB |"
   echo "|---|---:|"
