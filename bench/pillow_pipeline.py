@@ -2,7 +2,8 @@
 """The old system's image pipeline, as a reference for build/bench.sh: Pillow opens the upload,
 applies the EXIF orientation, shrinks it to 1024 px with LANCZOS, encodes WebP down the quality
 ladder 85, 75, 60, 50, 40 until it fits 500 KB, and makes 100/200/300 px thumbnails the same way.
-Prints one line per input: "<file> <median ms> <output bytes>".
+Prints one line per input: "<file> <median ms> <output bytes>", or "<file> n/a n/a" when Pillow cannot
+open it (Debian's Pillow reads no HEIC).
 Usage: pillow_pipeline.py <iterations> <image>..."""
 import io
 import os
@@ -10,7 +11,7 @@ import statistics
 import sys
 import time
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 LADDER = (85, 75, 60, 50, 40)
 MAX_BYTES = 500 * 1024
@@ -39,15 +40,21 @@ def pipeline(data):
 def main():
     iterations = int(sys.argv[1])
     for path in sys.argv[2:]:
+        parts = path.split(os.sep)
+        name = f"{parts[-4]}/{parts[-1]}"
         data = open(path, "rb").read()
-        size = len(pipeline(data))
+        try:
+            size = len(pipeline(data))
+        except UnidentifiedImageError as e:
+            print(f"Pillow cannot open {name}: {e}", file=sys.stderr)
+            print(f"{name} n/a n/a")
+            continue
         times = []
         for _ in range(iterations):
             started = time.perf_counter()
             pipeline(data)
             times.append((time.perf_counter() - started) * 1000)
-        parts = path.split(os.sep)
-        print(f"{parts[-4]}/{parts[-1]} {statistics.median(times):.1f} {size}")
+        print(f"{name} {statistics.median(times):.1f} {size}")
 
 
 if __name__ == "__main__":

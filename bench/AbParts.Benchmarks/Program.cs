@@ -2,19 +2,51 @@ using System.Diagnostics;
 using AbParts.Application.Common.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NetVips;
 
-// Times the image pipeline through its port, as an upload uses it: decode, orient, shrink, sRGB,
-// WebP down the quality ladder, and the 100/200/300 px thumbnails. Prints one line per input:
-// "<file> <median ms> <output bytes>". Usage: AbParts.Benchmarks <iterations> <file>...
+// Run by build/bench.sh only.
+//   AbParts.Benchmarks [--worker <AbParts.WebApi.dll>] <iterations> <file>...
+//     Times IImageProcessor.ProcessAsync per input, as an upload uses it: the pipeline in process
+//     (Images:Isolation = InProcess), or with --worker in one image worker process (Process isolation:
+//     the pipeline plus the frames to and from the worker). Prints one line per input:
+//     "<file> <median ms> <output bytes>".
+//   AbParts.Benchmarks baseline-jpeg <in> <out>
+//     Re-encodes a photograph as a camera would: baseline JPEG, quality 88, 4:2:0 chroma.
+if (args is ["baseline-jpeg", var source, var target])
+{
+    using var photograph = Image.NewFromFile(source, access: Enums.Access.Sequential);
+    photograph.Jpegsave(target, q: 88, interlace: false, subsampleMode: Enums.ForeignSubsample.On);
+    return 0;
+}
+
+string? worker = null;
+if (args is ["--worker", var assembly, .. var rest])
+{
+    worker = Path.GetFullPath(assembly);
+    args = rest;
+}
+
 if (args.Length < 2 || !int.TryParse(args[0], out var iterations) || iterations < 1)
 {
-    Console.Error.WriteLine("usage: AbParts.Benchmarks <iterations> <image>...");
+    Console.Error.WriteLine("usage: AbParts.Benchmarks [--worker <AbParts.WebApi.dll>] <iterations> <image>...\n" +
+                            "       AbParts.Benchmarks baseline-jpeg <in> <out>");
     return 2;
 }
 
-var configuration = new ConfigurationBuilder()
-    .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = "Host=unused" })
-    .Build();
+var settings = new Dictionary<string, string?> { ["ConnectionStrings:Default"] = "Host=unused" };
+if (worker is null)
+{
+    settings["Images:Isolation"] = "InProcess";
+}
+else
+{
+    // One worker, so that every timed image goes to the worker the warm-up started.
+    settings["Images:Isolation"] = "Process";
+    settings["Images:Workers"] = "1";
+    settings["Images:WorkerAssembly"] = worker;
+}
+
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 await using var services = new ServiceCollection().AddLogging().AddInfrastructure(configuration).BuildServiceProvider();
 var processor = services.GetRequiredService<IImageProcessor>();
 var options = new ImageOptions();
@@ -32,8 +64,9 @@ foreach (var path in args[1..])
     }
 
     times.Sort();
+    var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[(times.Count / 2) - 1] + times[times.Count / 2]) / 2;
     Console.WriteLine($"{Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path))))}/" +
-                      $"{Path.GetFileName(path)} {times[times.Count / 2]:F1} {warm.Image.Bytes.Length}");
+                      $"{Path.GetFileName(path)} {median:F1} {warm.Image.Bytes.Length}");
 }
 
 return 0;
