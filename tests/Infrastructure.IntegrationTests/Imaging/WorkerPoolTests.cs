@@ -124,7 +124,7 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
         await using var pool = fixture.NewWorkerPool(new ImageWorkerOptions { Workers = 1 });
         var worker = await StartedWorker(pool);
         Process.GetProcessById(worker).Kill();
-        await WaitUntilAsync(() => !IsRunning(worker));
+        await WaitUntilAsync(() => !File.Exists($"/proc/{worker}/stat")); // reaped by the runtime: it knows it exited
 
         var result = await pool.ProcessAsync(await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg), new ImageOptions(), CancellationToken.None);
 
