@@ -81,6 +81,10 @@ public abstract class VideoEndpointTests(ApiFixture api)
         { "bytes=100-", 100, -1 },
         { "bytes=-500", -500, 500 },
         { "bytes=1000-999999999", 1000, -1 },
+        { "bytes=0-0", 0, 1 },
+        { "bytes=0-1", 0, 2 },
+        { $"bytes={SampleVideos.Mp4.Length - 1}-{SampleVideos.Mp4.Length - 1}", SampleVideos.Mp4.Length - 1, 1 },
+        { "bytes=-1", -1, 1 },
     };
 
     [Theory]
@@ -98,6 +102,7 @@ public abstract class VideoEndpointTests(ApiFixture api)
 
         response.StatusCode.Should().Be(HttpStatusCode.PartialContent);
         response.Content.Headers.ContentRange!.ToString().Should().Be($"bytes {start}-{start + count - 1}/{total}");
+        response.Content.Headers.ContentLength.Should().Be(count);
         (await response.Content.ReadAsByteArrayAsync()).Should().Equal(SampleVideos.Mp4.AsSpan(start, count).ToArray());
     }
 

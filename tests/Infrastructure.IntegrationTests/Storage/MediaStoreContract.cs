@@ -40,6 +40,10 @@ public abstract class MediaStoreContract
     [InlineData(0, 10L)]
     [InlineData(1000, 4096L)]
     [InlineData(5000, null)]
+    [InlineData(0, 1L)] // bytes=0-0
+    [InlineData(0, 2L)] // bytes=0-1
+    [InlineData(9999, 1L)] // the last byte
+    [InlineData(9999, null)] // a suffix of 1 (bytes=-1), as the HTTP layer resolves it
     public async Task OpensAByteRange(long offset, long? length)
     {
         var (store, lifetime) = await StoreAsync();

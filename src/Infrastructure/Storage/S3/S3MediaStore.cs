@@ -110,8 +110,19 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
         try
         {
             var (start, total) = Position(response, range is not null);
+            if (range is { } asked && start != asked.Offset)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"The S3 server answered '{response.ContentRange}' to a request for the bytes from {asked.Offset}."));
+            }
+
+            // Some S3-compatible servers answer more than a short range asks (s3rver reads bytes=0-0 as
+            // bytes=0-): the content is cut to what was asked, which is what the client was promised.
+            var length = range?.Length is { } wanted
+                ? Math.Min(wanted, response.Headers.ContentLength)
+                : response.Headers.ContentLength;
             var media = ToMedia(key, total, response.Metadata, response.Headers.ContentType, response.LastModified);
-            return new MediaContent(new S3ObjectStream(response), media, start, response.Headers.ContentLength);
+            return new MediaContent(new S3ObjectStream(response, length), media, start, length);
         }
         catch
         {

@@ -3,12 +3,15 @@ using Amazon.S3.Model;
 namespace AbParts.Infrastructure.Storage.S3;
 
 /// <summary>
-/// The body of a <see cref="GetObjectResponse"/>, read straight from the connection; disposing it
-/// disposes the response (and so returns or closes the connection).
+/// The body of a <see cref="GetObjectResponse"/>, read straight from the connection and never past
+/// <paramref name="length"/> bytes (a server that answers a range with more than was asked cannot put more
+/// on the wire than the HTTP layer declared); disposing it disposes the response (and so returns or closes
+/// the connection).
 /// </summary>
-internal sealed class S3ObjectStream(GetObjectResponse response) : Stream
+internal sealed class S3ObjectStream(GetObjectResponse response, long length) : Stream
 {
     private readonly Stream _body = response.ResponseStream;
+    private long _remaining = length;
 
     public override bool CanRead => true;
 
@@ -24,18 +27,23 @@ internal sealed class S3ObjectStream(GetObjectResponse response) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => _body.Read(buffer);
+    public override int Read(Span<byte> buffer) => Counted(_body.Read(buffer[..Allowed(buffer.Length)]));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _body.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _body.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await _body.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken));
 
-    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
-        _body.CopyToAsync(destination, bufferSize, cancellationToken);
+    private int Allowed(int wanted) => (int)Math.Min(wanted, _remaining);
+
+    private int Counted(int read)
+    {
+        _remaining -= read;
+        return read;
+    }
 
     public override void Flush()
     {
