@@ -62,21 +62,25 @@ tree_rss_kb() {
   cat "${files[@]}" 2>/dev/null | awk '/^VmRSS/ { kb += $2 } END { print kb + 0 }'
 }
 
-# peak_tree_rss PID COMMAND...: runs COMMAND while sampling tree_rss_kb PID every 100 ms; prints the peak in MB.
-peak_tree_rss() {
-  local pid=$1 peak now job
-  shift
-  peak=$(tree_rss_kb "$pid")
+# sampled_peak_kb SAMPLER PID COMMAND...: runs COMMAND while calling "SAMPLER PID" (a figure in kB) every
+# 100 ms; prints the highest figure, counting the one taken before COMMAND started.
+sampled_peak_kb() {
+  local sampler=$1 pid=$2 peak now job
+  shift 2
+  peak=$("$sampler" "$pid")
   "$@" >/dev/null &
   job=$!
   while kill -0 "$job" 2>/dev/null; do
-    now=$(tree_rss_kb "$pid")
+    now=$("$sampler" "$pid")
     ((now > peak)) && peak=$now
     sleep 0.1
   done
   wait "$job" || die "the measured command failed: $*"
-  echo $((peak / 1024))
+  echo "$peak"
 }
+
+# peak_tree_rss PID COMMAND...: the peak of tree_rss_kb PID while COMMAND runs, in MB.
+peak_tree_rss() { echo $(($(sampled_peak_kb tree_rss_kb "$@") / 1024)); }
 
 # make_image_inputs: the bench's images, each at <name>/contents/images/<file> so that every contender
 # prints the same "<name>/<file>" label. Sets image_inputs.
@@ -345,18 +349,10 @@ wrk_run() {
 
 # peak_rss PID COMMAND...: runs COMMAND while sampling PID's resident memory; prints "<baseline MB> <peak MB>".
 peak_rss() {
-  local pid=$1 base peak=0 now job
-  shift
-  base=$(rss_kb "$pid")
-  "$@" >/dev/null &
-  job=$!
-  while kill -0 "$job" 2>/dev/null; do
-    now=$(rss_kb "$pid")
-    ((now > peak)) && peak=$now
-    sleep 0.1
-  done
-  wait "$job" || die "the measured command failed: $*"
-  awk -v b="$base" -v p="$peak" 'BEGIN { printf "%.0f %.0f\n", b / 1024, (p > b ? p : b) / 1024 }'
+  local base peak
+  base=$(rss_kb "$1")
+  peak=$(sampled_peak_kb rss_kb "$@")
+  awk -v b="$base" -v p="$peak" 'BEGIN { printf "%.0f %.0f\n", b / 1024, p / 1024 }'
 }
 
 # --- serve ------------------------------------------------------------------------------------

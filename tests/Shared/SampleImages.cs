@@ -18,6 +18,16 @@ public static class SampleImages
     /// <summary>The first half of a real JPEG.</summary>
     public static byte[] TruncatedJpeg => MediumJpeg[..(MediumJpeg.Length / 2)];
 
+    /// <summary>A 1920x1080 HEIC photograph (HEVC), encoded once per test run from a real JPEG by libheif's <c>heif-enc</c>.</summary>
+    public static byte[] Heic => HeicPhoto.Value;
+
+    private static readonly Lazy<byte[]> HeicPhoto = new(() =>
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("abparts-heic-").FullName, "photo.heic");
+        Cli.HeifEnc("-q", "80", "-o", path, Wallpapers.AutumnJpeg);
+        return File.ReadAllBytes(path);
+    });
+
     public static byte[] Text => ImageBytes.Text;
 
     public static byte[] Svg => ImageBytes.Svg;

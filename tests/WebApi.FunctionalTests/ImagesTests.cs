@@ -217,6 +217,7 @@ public sealed class ImagesTests(ApiFixture api)
         { "PPM", "ppm", 415, NotAnImageWeAccept },
         { "truncated JPEG", "truncated", 422, "The JPEG image could not be decoded: *" },
         { "truncated progressive JPEG", "truncated-progressive", 422, "The JPEG image could not be decoded: *" },
+        { "truncated HEIC", "truncated-heic", 422, "The HEIF image could not be *: ?*" },
         { "garbage after a JPEG magic", "garbage-jpeg", 422, "The JPEG image could not be *: ?*" },
         { "garbage after a PNG signature", "garbage-png", 422, "The PNG image could not be *: ?*" },
         { "PNG declaring 30000x30000", "huge-png", 422, "The image is 30000x30000 pixels (900 megapixels); at most 50,000,000 pixels*" },
@@ -246,6 +247,7 @@ public sealed class ImagesTests(ApiFixture api)
             "garbage-png" => ImageBytes.GarbageAfter([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 4096, seed: 2),
             "huge-png" => SampleImages.PngDeclaring(30_000, 30_000),
             "repeated-scan" => HostileJpegs.RepeatedLumaAcScan(3_000),
+            "truncated-heic" => SampleImages.Heic[..(SampleImages.Heic.Length * 2 / 3)],
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 

@@ -46,6 +46,23 @@ public sealed class ImageStorage(IImageProcessor processor, IMediaStores stores,
         return image;
     }
 
+    /// <summary>
+    /// Stores a processed image as an owner's one image (a photo, a logo): <paramref name="replace"/> points the
+    /// owner at it and answers the image it held before, which is then deleted with its bytes.
+    /// </summary>
+    public async Task<ImageAsset> ReplaceAsync(ProcessedImage processed, Func<ImageAssetId?, ImageAssetId?> replace,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replace);
+        var image = await StoreAsync(processed, cancellationToken);
+        if (replace(image.Id) is { } previous)
+        {
+            await DeleteAsync(previous, cancellationToken);
+        }
+
+        return image;
+    }
+
     /// <summary>Removes the image with this id and all its stored bytes; nothing if it is already gone.</summary>
     public async Task DeleteAsync(ImageAssetId id, CancellationToken cancellationToken)
     {

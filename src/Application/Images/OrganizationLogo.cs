@@ -27,11 +27,7 @@ public sealed class UploadOrganizationLogoHandler(ImageStorage storage, IReposit
         return await unitOfWork.InTransactionAsync(async () =>
         {
             var organization = await LockedAsync(organizations, id, cancellationToken);
-            var image = await storage.StoreAsync(processed, cancellationToken);
-            if (organization.ReplaceLogo(image.Id) is { } previous)
-            {
-                await storage.DeleteAsync(previous, cancellationToken);
-            }
+            var image = await storage.ReplaceAsync(processed, organization.ReplaceLogo, cancellationToken);
 
             await unitOfWork.SaveChangesAsync(cancellationToken);
             return ImageStorage.Describe(image);

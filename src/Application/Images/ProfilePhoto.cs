@@ -25,11 +25,7 @@ public sealed class UploadProfilePhotoHandler(ImageStorage storage, IRepository<
         return await unitOfWork.InTransactionAsync(async () =>
         {
             var user = await LockedAsync(users, caller.UserId, cancellationToken);
-            var image = await storage.StoreAsync(processed, cancellationToken);
-            if (user.ReplaceProfilePhoto(image.Id) is { } previous)
-            {
-                await storage.DeleteAsync(previous, cancellationToken);
-            }
+            var image = await storage.ReplaceAsync(processed, user.ReplaceProfilePhoto, cancellationToken);
 
             await unitOfWork.SaveChangesAsync(cancellationToken);
             return ImageStorage.Describe(image);

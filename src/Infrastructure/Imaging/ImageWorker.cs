@@ -130,17 +130,25 @@ public static partial class ImageWorker
     /// </summary>
     private static void WatchParent()
     {
-        var parent = getppid();
+        var parent = ParentProcessId();
         var watcher = new Thread(() =>
         {
-            while (getppid() == parent)
+            while (ParentProcessId() == parent)
             {
-                Thread.Sleep(ParentCheckInterval);
+                Thread.Sleep(ParentCheckInterval); // Linux offers no wait on a parent's end short of pidfd polling
             }
 
-            _exit(3);
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill(); // at once: nothing of this worker's is worth finishing
         }) { IsBackground = true, Name = "parent watch" };
         watcher.Start();
+    }
+
+    /// <summary>The fourth field of <c>/proc/self/stat</c>, after the parenthesised command name.</summary>
+    private static int ParentProcessId()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -176,11 +184,5 @@ public static partial class ImageWorker
     private static partial int setrlimit(int resource, in RLimit limit);
 
     [LibraryImport("libc")]
-    private static partial int getppid();
-
-    [LibraryImport("libc")]
     private static partial int fcntl(int descriptor, int command, int argument);
-
-    [LibraryImport("libc")]
-    private static partial void _exit(int status);
 }

@@ -29,10 +29,7 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
         var readBefore = BytesRead(victim);
 
         var upload = pool.ProcessAsync(input, new ImageOptions(), CancellationToken.None);
-        while (BytesRead(victim) < readBefore + input.Length)
-        {
-            await Task.Delay(10); // until the worker holds the whole file
-        }
+        (await WaitUntilAsync(() => BytesRead(victim) >= readBefore + input.Length)).Should().BeTrue("the worker reads the whole file first");
 
         System.Diagnostics.Process.GetProcessById(victim).Kill();
 
@@ -139,10 +136,16 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
         // must not die with the thread that happened to start it.
         await using var pool = fixture.NewWorkerPool(new ImageWorkerOptions { Workers = 1 });
         var worker = 0;
-        var starter = new Thread(() => worker = StartedWorker(pool).GetAwaiter().GetResult()); // ends once the worker is ready
+        var thread = "";
+        var starter = new Thread(() =>
+        {
+            thread = new FileInfo("/proc/thread-self").LinkTarget!; // "<pid>/task/<tid>"
+            worker = StartedWorker(pool).GetAwaiter().GetResult();
+        }); // ends once the worker is ready
         starter.Start();
         starter.Join();
-        await Task.Delay(TimeSpan.FromSeconds(1)); // any death signal has arrived by now
+        // Gone from the kernel's task list: its exit, and any death signal it sends, has happened.
+        (await WaitUntilAsync(() => !Directory.Exists($"/proc/{thread}"))).Should().BeTrue();
 
         var result = await pool.ProcessAsync(await File.ReadAllBytesAsync(fixture.SmallPhotoJpeg), new ImageOptions(), CancellationToken.None);
 
@@ -208,19 +211,15 @@ public sealed class WorkerPoolTests(ImagingFixture fixture)
     private static async Task<int> StartedWorker(WorkerPoolImageProcessor pool)
     {
         await pool.StartAsync(CancellationToken.None);
-        while (pool.WorkerProcessIds.Count == 0)
-        {
-            await Task.Delay(10);
-        }
-
+        (await WaitUntilAsync(() => pool.WorkerProcessIds.Count > 0)).Should().BeTrue("a worker is ready within 30 s");
         return pool.WorkerProcessIds.Single();
     }
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 600 && !condition(); i++)
+        for (var i = 0; i < 3000 && !condition(); i++)
         {
-            await Task.Delay(50);
+            await Task.Delay(10);
         }
 
         return condition();
