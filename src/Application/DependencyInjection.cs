@@ -24,6 +24,7 @@ public static class ApplicationDependencyInjection
         services.AddSingleton<StoragePolicy>();
         services.AddScoped<AbParts.Application.Images.ImageStorage>();
         services.AddScoped<AbParts.Application.Videos.VideoStorage>();
+        services.AddScoped<AbParts.Application.Files.ChatFileAccess>();
         RegisterClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         RegisterClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 

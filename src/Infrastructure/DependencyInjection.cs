@@ -77,6 +77,12 @@ public static class InfrastructureDependencyInjection
         services.AddVideoStore(configuration);
         services.AddOptions<VideoOptions>().Bind(configuration.GetSection(VideoOptions.SectionName))
             .Validate(o => o.MaxBytes > 0, $"{VideoOptions.SectionName}:MaxBytes must be positive.").ValidateOnStart();
+        services.AddOptions<AbParts.Application.Files.ChatFileOptions>()
+            .Bind(configuration.GetSection(AbParts.Application.Files.ChatFileOptions.SectionName))
+            .Validate(o => o.MaxFileBytes > 0 && o.MaxRequestBytes >= o.MaxFileBytes && o.MaxFilesPerRequest is > 0 and <= 100,
+                $"{AbParts.Application.Files.ChatFileOptions.SectionName}: MaxFileBytes must be positive, MaxRequestBytes at least " +
+                "MaxFileBytes, and MaxFilesPerRequest between 1 and 100.")
+            .ValidateOnStart();
         services.AddSingleton<IUploadSpool, FileUploadSpool>();
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName));
         services.AddFfmpegVideoProbe();

@@ -24,7 +24,7 @@ internal sealed partial class SweepService(IServiceScopeFactory scopes, IOptions
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var report = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SweepOrphansCommand(), stoppingToken);
-                LogSwept(logger, report.SpooledFiles, report.VideoObjects, report.ImageObjects);
+                LogSwept(logger, report.SpooledFiles, report.VideoObjects, report.ImageObjects, report.FileObjects);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -34,8 +34,9 @@ internal sealed partial class SweepService(IServiceScopeFactory scopes, IOptions
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Sweep removed {SpooledFiles} spooled upload(s), {VideoObjects} video object(s), {ImageObjects} image object(s)")]
-    private static partial void LogSwept(ILogger logger, int spooledFiles, int videoObjects, int imageObjects);
+        Message = "Sweep removed {SpooledFiles} spooled upload(s), {VideoObjects} video object(s), {ImageObjects} image object(s), {FileObjects} chat file object(s)")]
+    private static partial void LogSwept(ILogger logger, int spooledFiles, int videoObjects, int imageObjects,
+        int fileObjects);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -51,6 +51,7 @@ public static class WebApp
         app.MapImagesEndpoints();
         app.MapUploadsEndpoints();
         app.MapVideosEndpoints();
+        app.MapChatEndpoints();
         return app;
     }
 

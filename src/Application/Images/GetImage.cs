@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Files;
 using AbParts.Application.Organizations;
 using AbParts.Application.Users;
 using AbParts.Domain.Images;
@@ -24,6 +25,18 @@ public abstract record ImageTarget
     public sealed record PartImage(Guid PartId, int Index) : ImageTarget;
 
     public sealed record VideoPoster(Guid VideoId) : ImageTarget;
+
+    /// <summary>The thumbnails of an image chat file: only its owner, a super admin or a signed URL reads them.</summary>
+    public sealed record ChatFileThumbnail(Guid FileId) : ImageTarget
+    {
+        public override bool SameForEveryReader => false;
+    }
+
+    /// <summary>
+    /// Whether every caller the route lets in gets the same answer, so a cache may share it. Not so for a
+    /// target whose access the application decides per caller: answering it from a cache would skip that decision.
+    /// </summary>
+    public virtual bool SameForEveryReader => true;
 }
 
 /// <param name="Size">A thumbnail size, or <c>null</c> for the full image.</param>
@@ -51,7 +64,8 @@ public sealed class GetImageValidator : AbstractValidator<GetImageQuery>
 }
 
 public sealed class GetImageHandler(IRepository<User> users, IRepository<Organization> organizations,
-    IRepository<Part> parts, IRepository<VideoAsset> videos, IRepository<ImageAsset> images, IMediaStores stores)
+    IRepository<Part> parts, IRepository<VideoAsset> videos, IRepository<ImageAsset> images, ChatFileAccess chatFiles,
+    IMediaStores stores)
     : IRequestHandler<GetImageQuery, ImageReply>
 {
     /// <remarks>
@@ -106,6 +120,9 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
             (await videos.FirstOrDefaultAsync(new Videos.VideoByIdSpec(new VideoAssetId(videoId)), cancellationToken)
              ?? throw NotFoundException.For("Video", videoId)).PosterImageId
             ?? throw new NotFoundException("The video has no poster."),
+        ImageTarget.ChatFileThumbnail(var fileId) =>
+            (await chatFiles.FindAsync(fileId, bySignedUrl: true, cancellationToken)).ThumbnailImageId
+            ?? throw new NotFoundException("The file is not an image; only image files have thumbnails."),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target."),
     };
 

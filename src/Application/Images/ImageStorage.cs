@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace AbParts.Application.Images;
 
-/// <summary>An uploaded file as the HTTP layer hands it over; the name is informational only.</summary>
-public sealed record UploadedFile(string FileName, long Length, Stream Content);
+/// <summary>An uploaded file as the HTTP layer hands it over; its name and declared type are claims, informational only.</summary>
+/// <param name="ContentType">The type the client declared, if any: a claim to check against the bytes, never trusted alone.</param>
+public sealed record UploadedFile(string FileName, long Length, Stream Content, string? ContentType = null);
 
 /// <summary>What an upload answers: the stored rendition's facts. The HTTP layer adds the served URL.</summary>
 public sealed record StoredImageDto(Guid ImageId, int Width, int Height, long Size, string ContentType, string Sha256);

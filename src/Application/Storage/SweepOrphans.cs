@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Specifications;
+using AbParts.Domain.Files;
 using AbParts.Domain.Images;
 using AbParts.Domain.Media;
 using AbParts.Domain.Videos;
@@ -10,15 +11,15 @@ namespace AbParts.Application.Storage;
 
 /// <summary>
 /// Removes leftovers older than <see cref="SweepOptions.MinAge"/>: spooled uploads, video-store objects
-/// no video row references (a crash between storing and committing), and PostgreSQL-stored image bytes
-/// no image row references.
+/// no video or chat-file row references (a crash between storing and committing), and PostgreSQL-stored
+/// image and chat-file bytes no row references.
 /// </summary>
 public sealed record SweepOrphansCommand : IRequest<SweepReport>;
 
-public sealed record SweepReport(int SpooledFiles, int VideoObjects, int ImageObjects);
+public sealed record SweepReport(int SpooledFiles, int VideoObjects, int ImageObjects, int FileObjects);
 
 public sealed class SweepOrphansHandler(IUploadSpool spool, IMediaStores stores, StoragePolicy policy,
-    IRepository<VideoAsset> videos, IRepository<ImageAsset> images, IOptions<SweepOptions> options, IClock clock)
+    IRepository<VideoAsset> videos, IRepository<ImageAsset> images, IRepository<ChatFile> files, IOptions<SweepOptions> options, IClock clock)
     : IRequestHandler<SweepOrphansCommand, SweepReport>
 {
     public async Task<SweepReport> Handle(SweepOrphansCommand request, CancellationToken cancellationToken)
@@ -37,7 +38,15 @@ public sealed class SweepOrphansHandler(IUploadSpool spool, IMediaStores stores,
         var imageObjects = await SweepAsync(stores.Resolve(StorageBackend.Postgres), "images/", imageKeys, before,
             cancellationToken);
 
-        return new SweepReport(spooled, videoObjects, imageObjects);
+        var fileKeys = (await files.ListAsync(new AllChatFilesSpec(), cancellationToken))
+            .Select(f => f.Location.Key).ToHashSet(StringComparer.Ordinal);
+        var fileObjects = 0;
+        foreach (var backend in new[] { StorageBackend.Postgres, policy.Choose(MediaKind.Video, 0) })
+        {
+            fileObjects += await SweepAsync(stores.Resolve(backend), "files/", fileKeys, before, cancellationToken);
+        }
+
+        return new SweepReport(spooled, videoObjects, imageObjects, fileObjects);
     }
 
     private static async Task<int> SweepAsync(IMediaStore store, string prefix, HashSet<string> referenced,
@@ -63,6 +72,11 @@ public sealed class SweepOrphansHandler(IUploadSpool spool, IMediaStores stores,
     private sealed class AllVideosSpec : Specification<VideoAsset>
     {
         public AllVideosSpec() => ReadOnly();
+    }
+
+    private sealed class AllChatFilesSpec : Specification<ChatFile>
+    {
+        public AllChatFilesSpec() => ReadOnly();
     }
 
     private sealed class AllImagesSpec : Specification<ImageAsset>

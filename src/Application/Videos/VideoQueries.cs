@@ -99,24 +99,11 @@ public sealed class GetVideoHandler(IRepository<VideoAsset> videos) : IRequestHa
 /// </summary>
 public sealed record StreamVideoQuery(Guid Id) : IRequest<VideoPlayback>;
 
-public sealed class VideoPlayback(VideoDto video, Uri? directUrl, IMediaStore store, string key)
+public sealed class VideoPlayback(VideoDto video, Uri? directUrl, IMediaStore store, string key) : StoredBytes(store, key)
 {
     public VideoDto Video { get; } = video;
 
     public Uri? DirectUrl { get; } = directUrl;
-
-    /// <summary>The bytes (or a range of them); throws when the store has none for this video.</summary>
-    public async Task<MediaContent> OpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
-        await TryOpenAsync(range, cancellationToken)
-        ?? throw new InvalidOperationException($"The bytes of video {Video.Id} are missing from {store.Backend}:{key}.");
-
-    /// <summary>Whether the store still has the bytes (a video deleted since this lookup has none).</summary>
-    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) =>
-        await store.StatAsync(key, cancellationToken) is not null;
-
-    /// <summary>The bytes (or a range of them), or null when the store has none, e.g. because the video was deleted since this lookup.</summary>
-    public Task<MediaContent?> TryOpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
-        store.OpenAsync(key, range, cancellationToken);
 }
 
 public sealed class StreamVideoHandler(IRepository<VideoAsset> videos, IMediaStores stores)

@@ -1,5 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Domain.Chat;
+using AbParts.Domain.Files;
 using AbParts.Domain.Images;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
@@ -21,6 +23,12 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
     public DbSet<ImageAsset> Images => Set<ImageAsset>();
 
     public DbSet<VideoAsset> Videos => Set<VideoAsset>();
+
+    public DbSet<ChatFile> ChatFiles => Set<ChatFile>();
+
+    public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
+
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -12,7 +12,7 @@ namespace AbParts.Infrastructure.Storage;
 internal sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpool
 {
     private const int ChunkBytes = 128 * 1024;
-    private const int HeaderBytes = 64;
+    private const int HeaderBytes = 8192;
 
     public string Folder { get; } = Path.Combine(DataDirectory.Resolve(configuration), "uploads");
 

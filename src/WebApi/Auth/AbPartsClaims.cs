@@ -30,6 +30,8 @@ public static class AbPartsClaims
 internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
     public Caller? Caller => accessor.HttpContext?.User.ToCaller();
+
+    public bool HasSignedUrl => accessor.HttpContext?.User.Identity is { IsAuthenticated: true, AuthenticationType: SignedUrlAuthenticationHandler.SchemeName };
 }
 
 public static class Policies

@@ -54,8 +54,8 @@ public static class CommandLine
         sweep.SetAction((_, cancellationToken) => RunWithServicesAsync(async (services, ct) =>
         {
             var report = await services.GetRequiredService<IMediator>().Send(new AbParts.Application.Storage.SweepOrphansCommand(), ct);
-            Console.WriteLine($"Removed {report.SpooledFiles} spooled upload(s), {report.VideoObjects} video object(s) " +
-                              $"and {report.ImageObjects} image object(s).");
+            Console.WriteLine($"Removed {report.SpooledFiles} spooled upload(s), {report.VideoObjects} video object(s), " +
+                              $"{report.ImageObjects} image object(s) and {report.FileObjects} chat file object(s).");
             return 0;
         }, cancellationToken));
         var media = new Command("media", "Media store maintenance.");

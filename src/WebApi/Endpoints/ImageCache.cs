@@ -11,7 +11,8 @@ public sealed record CachedImage(byte[] Bytes, string Version, string ContentTyp
 /// <c>Images:ResponseCacheSeconds</c> (default 10) within <c>Images:ResponseCacheMegabytes</c> (default 64),
 /// so a hot image is answered without PostgreSQL. Requests are still authenticated and authorized first;
 /// entries are keyed by what is served (target and size), not by URL, so every signed URL and bearer
-/// request for one image shares an entry.
+/// request for one image shares an entry. Targets whose access the application decides per caller (chat
+/// files, <see cref="ImageTarget.SameForEveryReader"/>) are never kept.
 /// </summary>
 /// <remarks>
 /// Consistency: a change on this instance (upload, removal, reorder, video deletion) calls an <c>Evict…</c> method,
@@ -43,8 +44,9 @@ public sealed class ImageCache : IDisposable
 
     public bool TryGet(ImageTarget target, int? size, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedImage? image)
     {
+        ArgumentNullException.ThrowIfNull(target);
         image = null;
-        if (!Enabled || !_entries.TryGetValue(new Key(target, size), out Entry? entry) || entry is null)
+        if (!Enabled || !target.SameForEveryReader || !_entries.TryGetValue(new Key(target, size), out Entry? entry) || entry is null)
         {
             return false;
         }
@@ -65,8 +67,9 @@ public sealed class ImageCache : IDisposable
     /// <summary>Stores <paramref name="image"/> under the generation <paramref name="ticket"/>; it answers only while no change of the owner follows.</summary>
     public void Set(ImageTarget target, int? size, CachedImage image, long ticket)
     {
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(image);
-        if (!Enabled || !_generations.IsCurrent(Owner.Of(target), ticket))
+        if (!Enabled || !target.SameForEveryReader || !_generations.IsCurrent(Owner.Of(target), ticket))
         {
             return;
         }
@@ -107,6 +110,7 @@ public sealed class ImageCache : IDisposable
             ImageTarget.OrganizationLogo(var id) => new('o', id),
             ImageTarget.PartImage(var id, _) => new('p', id),
             ImageTarget.VideoPoster(var id) => new('v', id),
+            ImageTarget.ChatFileThumbnail(var id) => new('f', id),
             _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target."),
         };
     }

@@ -98,16 +98,9 @@ public static class VideosEndpoints
     {
         var stream = await playbacks.GetAsync(id, () => mediator.Send(new StreamVideoQuery(id), cancellationToken));
         var video = stream.Video;
-        var entityTag = $"\"{video.Sha256}\"";
-        var headers = http.Response.GetTypedHeaders();
-        http.Response.Headers.AcceptRanges = "bytes";
-        headers.ETag = new EntityTagHeaderValue(entityTag);
-        headers.LastModified = video.UpdatedAt;
-        http.Response.Headers.CacheControl = "private, max-age=3600";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-
-        if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var known)
-            && known.Any(t => t.Tag.Value == "*" || t.Tag.Value == entityTag))
+        var representation = new StoredRepresentation(video.Size, video.Sha256, video.ContentType, video.UpdatedAt,
+            "private, max-age=3600");
+        if (StoredBytesResponse.WriteHeadersAndCheckNotModified(http, representation))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -119,39 +112,15 @@ public static class VideosEndpoints
             return TypedResults.Redirect(direct.ToString());
         }
 
-        var decision = RangeDecision.Decide(http.Request, video.Size, entityTag, video.UpdatedAt);
-        if (decision is RangeDecision.Unsatisfiable)
-        {
-            http.Response.Headers.ContentRange = $"bytes */{video.Size}";
-            await ProblemResponses.WriteAsync(http, StatusCodes.Status416RangeNotSatisfiable, ProblemTypes.RangeNotSatisfiable,
-                "Range not satisfiable", $"The video has {video.Size} bytes; the requested range starts beyond its end.");
-            return Results.Empty;
-        }
-
-        var (status, range, length) = decision is RangeDecision.Span partial
-            ? (StatusCodes.Status206PartialContent, new ByteRange(partial.From, partial.Length), partial.Length)
-            : (StatusCodes.Status200OK, (ByteRange?)null, video.Size);
-        var head = HttpMethods.IsHead(http.Request.Method);
-        if (head && !await stream.ExistsAsync(cancellationToken))
-        {
-            await LookUpAgainAsync(id, mediator, playbacks, cancellationToken); // 404 once the row is gone
-        }
-
-        await using var content = head ? null : await OpenAsync(id, stream, range, mediator, playbacks, cancellationToken);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = video.ContentType;
-        http.Response.ContentLength = length;
-        if (range is { } r)
-        {
-            http.Response.Headers.ContentRange = $"bytes {r.Offset}-{r.Offset + length - 1}/{video.Size}";
-        }
-
-        if (content is not null)
-        {
-            await CopyToResponseAsync(content, http.Response, cancellationToken);
-        }
-
-        return Results.Empty;
+        return await StoredBytesResponse.SendAsync(http, representation,
+            range => OpenAsync(id, stream, range, mediator, playbacks, cancellationToken),
+            async () =>
+            {
+                if (!await stream.ExistsAsync(cancellationToken))
+                {
+                    await LookUpAgainAsync(id, mediator, playbacks, cancellationToken); // 404 once the row is gone
+                }
+            }, "video", cancellationToken);
     }
 
     /// <summary>
@@ -177,37 +146,6 @@ public static class VideosEndpoints
     {
         playbacks.Evict(id);
         return mediator.Send(new StreamVideoQuery(id), cancellationToken);
-    }
-
-    /// <summary>How much of a video is read per step: large enough for few reads and flushes, small enough per client.</summary>
-    private const int StreamChunkBytes = 256 * 1024;
-
-    /// <summary>
-    /// Reads the store's bytes straight into the response's own buffers (no intermediate copy), flushing
-    /// each chunk so a slow client holds back the reads instead of buffering the video in memory.
-    /// </summary>
-    private static async Task CopyToResponseAsync(MediaContent content, HttpResponse response, CancellationToken cancellationToken)
-    {
-        await response.StartAsync(cancellationToken);
-        var writer = response.BodyWriter;
-        var remaining = content.Length;
-        while (remaining > 0)
-        {
-            var memory = writer.GetMemory(StreamChunkBytes);
-            var read = await content.Stream.ReadAsync(memory[..(int)Math.Min(memory.Length, remaining)], cancellationToken);
-            if (read == 0)
-            {
-                throw new IOException($"The stored video ended {remaining} bytes early.");
-            }
-
-            writer.Advance(read);
-            remaining -= read;
-            var flushed = await writer.FlushAsync(cancellationToken);
-            if (flushed.IsCanceled || flushed.IsCompleted)
-            {
-                return; // the client went away
-            }
-        }
     }
 }
 

@@ -19,7 +19,8 @@ public sealed class GetImageHandlerTests
 
     private GetImageHandler Handler() =>
         new(_users, new InMemoryRepository<Organization>(), new InMemoryRepository<Part>(), new InMemoryRepository<VideoAsset>(),
-            _fixture.Images, _fixture.Store);
+            _fixture.Images, new Files.ChatFileAccess(new InMemoryRepository<Domain.Files.ChatFile>(), Fakes.CurrentUser(null)),
+            _fixture.Store);
 
     private async Task<ImageAsset> PhotoAsync()
     {

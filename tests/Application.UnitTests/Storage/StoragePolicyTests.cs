@@ -29,13 +29,24 @@ public sealed class StoragePolicyTests
     }
 
     [Theory]
-    [InlineData(MediaKind.Video, 10)]
-    [InlineData(MediaKind.Video, 100_000_000)]
-    [InlineData(MediaKind.File, 10)]
-    public void VideosAndFilesGoToTheConfiguredVideoStoreWhateverTheirSize(MediaKind kind, long size)
+    [InlineData(10)]
+    [InlineData(100_000_000)]
+    public void VideosGoToTheConfiguredVideoStoreWhateverTheirSize(long size)
     {
-        Policy(StorageBackend.S3).Choose(kind, size).Should().Be(StorageBackend.S3);
-        Policy(StorageBackend.Local).Choose(kind, size).Should().Be(StorageBackend.Local);
+        Policy(StorageBackend.S3).Choose(MediaKind.Video, size).Should().Be(StorageBackend.S3);
+        Policy(StorageBackend.Local).Choose(MediaKind.Video, size).Should().Be(StorageBackend.Local);
+    }
+
+    [Theory]
+    [InlineData(1, StorageBackend.Postgres)]
+    [InlineData(512_000, StorageBackend.Postgres)]
+    [InlineData(512_001, StorageBackend.S3)]
+    [InlineData(25_000_000, StorageBackend.S3)]
+    public void AChatFileUpToTheImageLimitGoesToPostgresAndALargerOneToTheVideoStore(long size, StorageBackend expected)
+    {
+        var backend = Policy(StorageBackend.S3).Choose(MediaKind.File, size);
+
+        backend.Should().Be(expected);
     }
 
     [Fact]

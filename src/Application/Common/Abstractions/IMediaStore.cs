@@ -40,6 +40,26 @@ public interface IMediaStores
     IMediaStore Resolve(StorageBackend backend);
 }
 
+/// <summary>
+/// Where one object's bytes are, as a read model hands it to the HTTP layer: open them or a range of them.
+/// A lookup kept for a while (a video's playback) may outlive the object, so <see cref="TryOpenAsync"/>
+/// answers <c>null</c> when the bytes are gone and the caller decides whether that is a 404 or a fault.
+/// </summary>
+public abstract class StoredBytes(IMediaStore store, string key)
+{
+    /// <summary>The bytes (or a range of them); throws when the store has none.</summary>
+    public async Task<MediaContent> OpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
+        await TryOpenAsync(range, cancellationToken)
+        ?? throw new InvalidOperationException($"The bytes of {key} are missing from {store.Backend}.");
+
+    /// <summary>The bytes (or a range of them), or <c>null</c> when the store has none, e.g. because the owner was deleted since the lookup.</summary>
+    public Task<MediaContent?> TryOpenAsync(ByteRange? range, CancellationToken cancellationToken) =>
+        store.OpenAsync(key, range, cancellationToken);
+
+    /// <summary>Whether the store still has the bytes.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await store.StatAsync(key, cancellationToken) is not null;
+}
+
 /// <param name="Sha256">64 lower-case hex digits.</param>
 public sealed record StoredMedia(string Key, long Size, string Sha256, string ContentType, DateTimeOffset CreatedAt);
 

@@ -19,7 +19,7 @@ public abstract class SpooledFile : IAsyncDisposable
 
     public abstract long Length { get; }
 
-    /// <summary>The first bytes of the file (up to 64), for recognising its format.</summary>
+    /// <summary>The first bytes of the file (up to 8 KB), for recognising its format (text needs more than magic bytes).</summary>
     public abstract ReadOnlyMemory<byte> Header { get; }
 
     public abstract Stream OpenRead();

@@ -20,15 +20,15 @@ public sealed class VideoStorageOptions
 
 /// <summary>
 /// The hybrid rule, in one place: an image that fits <see cref="ImageOptions.MaxBytes"/> after
-/// compression goes to PostgreSQL (so a database backup holds it); a video, or any file over that
-/// limit, goes to the configured video store.
+/// compression, or a chat file's original that fits it as sent, goes to PostgreSQL (so a database backup
+/// holds it); a video, or anything over that limit, goes to the configured video store.
 /// </summary>
 public sealed class StoragePolicy(IOptions<ImageOptions> images, IOptions<VideoStorageOptions> videos)
 {
     public StorageBackend Choose(MediaKind kind, long byteSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteSize);
-        return kind == MediaKind.Image && byteSize <= images.Value.MaxBytes ? StorageBackend.Postgres : VideoBackend();
+        return kind != MediaKind.Video && byteSize <= images.Value.MaxBytes ? StorageBackend.Postgres : VideoBackend();
     }
 
     private StorageBackend VideoBackend() => videos.Value.Backend == StorageBackend.Postgres

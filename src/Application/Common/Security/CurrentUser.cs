@@ -8,6 +8,12 @@ public interface ICurrentUser
 {
     /// <summary>The caller, or <c>null</c> for an anonymous request.</summary>
     Caller? Caller { get; }
+
+    /// <summary>
+    /// Whether the request is authorized by a signed media URL the service issued for exactly this path and
+    /// query (to someone allowed to read it); such a request has no <see cref="Caller"/>.
+    /// </summary>
+    bool HasSignedUrl { get; }
 }
 
 public sealed record Caller(UserId UserId, OrganizationId OrganizationId, UserRole Role)

@@ -1,0 +1,77 @@
+using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Security;
+using AbParts.Application.Common.Specifications;
+using AbParts.Domain.Files;
+using AbParts.Domain.Users;
+
+namespace AbParts.Application.Files;
+
+/// <summary><c>ChatFiles</c>: how much one chat upload may carry.</summary>
+public sealed class ChatFileOptions
+{
+    public const string SectionName = "ChatFiles";
+
+    /// <summary>Largest single file (25 MB); an image file is also held to <c>Images:MaxInputBytes</c>.</summary>
+    public long MaxFileBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Largest upload request, all files together (100 MB).</summary>
+    public long MaxRequestBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Most files in one upload request.</summary>
+    public int MaxFilesPerRequest { get; set; } = 10;
+}
+
+/// <summary>A chat file's facts; the HTTP layer adds its signed URLs.</summary>
+public sealed record ChatFileDto(Guid Id, Guid OwnerId, string Name, string ContentType, long Size, bool IsImage,
+    string Sha256, DateTimeOffset CreatedAt)
+{
+    public static ChatFileDto From(ChatFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new ChatFileDto(file.Id.Value, file.OwnerId.Value, file.Name, file.ContentType, file.ByteSize, file.IsImage,
+            file.Sha256.Value, file.CreatedAt);
+    }
+}
+
+public sealed class ChatFileByIdSpec : Specification<ChatFile>
+{
+    public ChatFileByIdSpec(ChatFileId id, bool readOnly = false)
+    {
+        Where(f => f.Id == id);
+        if (readOnly)
+        {
+            ReadOnly();
+        }
+    }
+}
+
+public sealed class ChatFilesByIdsSpec : Specification<ChatFile>
+{
+    public ChatFilesByIdsSpec(IReadOnlyCollection<ChatFileId> ids)
+    {
+        Where(f => ids.Contains(f.Id));
+        ReadOnly();
+    }
+}
+
+/// <summary>
+/// Who may see a chat file: its owner and super admins, and whoever holds a signed URL the service issued
+/// for it (to one of those). Everyone else learns nothing, not even that it exists: the same 404 as for a
+/// file that does not exist.
+/// </summary>
+public sealed class ChatFileAccess(IRepository<ChatFile> files, ICurrentUser currentUser)
+{
+    /// <param name="bySignedUrl">Whether a signed URL is enough (reading bytes), or the caller must be known (deleting).</param>
+    public async Task<ChatFile> FindAsync(Guid id, bool bySignedUrl, CancellationToken cancellationToken)
+    {
+        var file = await files.FirstOrDefaultAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly: bySignedUrl), cancellationToken);
+        var allowed = file is not null && (bySignedUrl && currentUser.HasSignedUrl || MayUse(currentUser.Caller, file.OwnerId));
+        return allowed ? file! : throw NotFound(id);
+    }
+
+    /// <summary>Whether <paramref name="caller"/> may see what <paramref name="owner"/> owns in chat: their own, or anything for a super admin.</summary>
+    public static bool MayUse(Caller? caller, UserId owner) => caller is not null && (caller.IsSuperAdmin || caller.UserId == owner);
+
+    public static NotFoundException NotFound(Guid id) => NotFoundException.For("File", id);
+}
