@@ -1,4 +1,3 @@
-using System.Text;
 using AbParts.Application.Chat;
 using AbParts.Application.Common.Models;
 using AbParts.Application.Files;
@@ -8,6 +7,7 @@ using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace AbParts.WebApi.Endpoints;
 
@@ -194,31 +194,21 @@ public sealed record ChatMessageResponse(Guid Id, Guid SessionId, string Role, s
 public sealed record ChatHistoryResponse(ChatSessionDto Session, IReadOnlyList<ChatMessageResponse> Messages);
 
 /// <summary>
-/// <c>Content-Disposition</c> with a file's name per RFC 6266: an ASCII <c>filename</c> for old clients and
-/// <c>filename*=UTF-8''…</c> with the real name. Whatever could break out of the header or name a path
-/// (CR, LF, other controls, quotes, backslashes, slashes) is replaced first.
+/// <c>Content-Disposition</c> with a file's name per RFC 6266, written by the framework's header type:
+/// <c>filename*=UTF-8''…</c> with the real name, and a plain ASCII <c>filename</c> for old clients. What
+/// could break out of the header or name a path (CR, LF, other controls, slashes, backslashes) is replaced
+/// first; the ASCII fallback also loses quotes and non-ASCII letters, so no client has anything to unescape.
 /// </summary>
 public static class ContentDisposition
 {
     public static string Format(bool attachment, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var safe = new string(name.Select(c => char.IsControl(c) || c is '"' or '\\' or '/' ? '_' : c).ToArray());
-        var ascii = new string(safe.Select(c => c is >= ' ' and <= '~' && c != '%' ? c : '_').ToArray());
-        var encoded = new StringBuilder(safe.Length * 3);
-        foreach (var b in Encoding.UTF8.GetBytes(safe))
+        var safe = new string(name.Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c).ToArray());
+        return new ContentDispositionHeaderValue(attachment ? "attachment" : "inline")
         {
-            // RFC 8187 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
-            if (char.IsAsciiLetterOrDigit((char)b) || "!#$&+-.^_`|~".Contains((char)b, StringComparison.Ordinal))
-            {
-                encoded.Append((char)b);
-            }
-            else
-            {
-                encoded.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return $"{(attachment ? "attachment" : "inline")}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}";
+            FileNameStar = safe,
+            FileName = new string(safe.Select(c => c is >= ' ' and <= '~' and not ('"' or '%') ? c : '_').ToArray()),
+        }.ToString();
     }
 }
