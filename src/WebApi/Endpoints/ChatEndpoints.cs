@@ -207,8 +207,9 @@ public static class ContentDisposition
         var safe = new string(name.Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c).ToArray());
         return new ContentDispositionHeaderValue(attachment ? "attachment" : "inline")
         {
-            FileNameStar = safe,
+            // In this order: RFC 6266 (appendix D) advises filename before filename*, for agents that take the first.
             FileName = new string(safe.Select(c => c is >= ' ' and <= '~' and not ('"' or '%') ? c : '_').ToArray()),
+            FileNameStar = safe,
         }.ToString();
     }
 }
