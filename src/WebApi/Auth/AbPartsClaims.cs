@@ -31,7 +31,9 @@ internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentU
 {
     public Caller? Caller => accessor.HttpContext?.User.ToCaller();
 
-    public bool HasSignedUrl => accessor.HttpContext?.User.Identity is { IsAuthenticated: true, AuthenticationType: SignedUrlAuthenticationHandler.SchemeName };
+    /// <remarks>Any of the request's identities: with a bearer token beside the signed URL, the bearer identity comes first.</remarks>
+    public bool HasSignedUrl => accessor.HttpContext?.User.Identities
+        .Any(i => i is { IsAuthenticated: true, AuthenticationType: SignedUrlAuthenticationHandler.SchemeName }) == true;
 }
 
 public static class Policies
