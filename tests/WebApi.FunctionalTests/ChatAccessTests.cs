@@ -298,6 +298,22 @@ public sealed class ChatAccessTests(ApiFixture api)
         afterwards.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task AnotherUsersTokenBesideTheOwnersSignedUrlIsServedBecauseTheOwnerChoseToShareTheUrl()
+    {
+        using var owner = (await api.UserAsync("user")).Client;
+        using var stranger = (await api.UserAsync("user")).Client;
+        var upload = (await UploadAsync(owner, (TinyPng, "shared.png", "image/png")))[0];
+
+        using var file = await stranger.GetAsync(upload.GetProperty("url").GetString());
+        using var thumbnail = await stranger.GetAsync(upload.GetProperty("thumbnail_url").GetString());
+
+        file.StatusCode.Should().Be(HttpStatusCode.OK, await file.Content.ReadAsStringAsync());
+        (await file.Content.ReadAsByteArrayAsync()).Should().Equal(TinyPng);
+        thumbnail.StatusCode.Should().Be(HttpStatusCode.OK, await thumbnail.Content.ReadAsStringAsync());
+        thumbnail.Content.Headers.ContentType!.MediaType.Should().Be("image/webp");
+    }
+
     /// <summary>Uploads files in one request; returns the answer's upload objects.</summary>
     internal static async Task<JsonElement[]> UploadAsync(HttpClient client, params (byte[] Bytes, string Name, string ContentType)[] files)
     {
