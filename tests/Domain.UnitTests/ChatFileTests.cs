@@ -54,6 +54,16 @@ public sealed class ChatFileTests
     }
 
     [Theory]
+    [InlineData("invoice\u202Efdp.exe", "invoice_fdp.exe")]
+    [InlineData("a\u2066b\u2069c\u200Ed\u200Fe\u061C.txt", "a_b_c_d_e_.txt")]
+    public void BidirectionalTextControlsBecomeUnderscoresSoANameShowsAsItIs(string name, string cleaned)
+    {
+        var result = ChatFile.CleanName(name);
+
+        result.Should().Be(cleaned);
+    }
+
+    [Theory]
     [InlineData("\"quoted\" and 'single'.txt")]
     [InlineData("Größe – 設計図 (v2).pdf")]
     [InlineData("smile " + Emoji + ".png")]

@@ -27,8 +27,8 @@ public sealed class UploadChatFilesValidator : AbstractValidator<UploadChatFiles
 
 /// <summary>
 /// First the media work, with no transaction held (ADR 0016): each file is spooled within
-/// <see cref="ChatFileOptions.MaxFileBytes"/>, typed by its bytes (a name or declared type may only confirm
-/// them), and an image is decoded in the image workers, which makes its thumbnails. Originals larger than
+/// <see cref="ChatFileOptions.MaxFileBytes"/> and typed by its bytes (a name or declared type may only confirm
+/// them); then each image is decoded in the image workers, which make its thumbnails. Originals larger than
 /// <c>Images:MaxBytes</c> are copied into the video store. Then one transaction writes the small originals
 /// and thumbnails into PostgreSQL and the rows; if anything fails, the copies are removed again.
 /// </summary>
@@ -43,22 +43,30 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         var copied = new List<(IMediaStore Store, string Key)>();
         try
         {
+            // Every file is received and typed before any image job: one refused file costs no decoding.
             foreach (var file in request.Files)
             {
-                prepared.Add(await PrepareAsync(file, cancellationToken));
+                prepared.Add(await ReceiveAsync(file, cancellationToken));
             }
 
             foreach (var file in prepared)
             {
+                if (file.Type.IsImage)
+                {
+                    await using var image = file.Spooled.OpenRead();
+                    file.Image = await images.ProcessAsync(new UploadedFile(file.Name, file.Spooled.Length, image), cancellationToken);
+                }
+
+                await using var original = file.Spooled.OpenRead();
                 if (file.Backend == StorageBackend.Postgres)
                 {
-                    file.Bytes = await File.ReadAllBytesAsync(file.Spooled.Path, cancellationToken);
+                    file.Bytes = new byte[file.Spooled.Length];
+                    await original.ReadExactlyAsync(file.Bytes, cancellationToken);
                     continue;
                 }
 
                 var store = stores.Resolve(file.Backend);
-                await using var content = file.Spooled.OpenRead();
-                file.Saved = await store.SaveAsync(file.Key, content, file.Type.ContentType, cancellationToken);
+                file.Saved = await store.SaveAsync(file.Key, original, file.Type.ContentType, cancellationToken);
                 copied.Add((store, file.Key));
             }
 
@@ -82,11 +90,7 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         }
         catch
         {
-            foreach (var (store, key) in copied)
-            {
-                await store.DeleteAsync(key, CancellationToken.None);
-            }
-
+            await RemoveCopiesAsync(copied);
             throw;
         }
         finally
@@ -98,7 +102,8 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         }
     }
 
-    private async Task<Prepared> PrepareAsync(UploadedFile file, CancellationToken cancellationToken)
+    /// <summary>Spools the file within the per-file limit and recognises its type.</summary>
+    private async Task<Prepared> ReceiveAsync(UploadedFile file, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxFileBytes;
         if (file.Length > limit)
@@ -119,20 +124,32 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         try
         {
             var type = Recognise(file, spooled);
-            ProcessedImage? image = null;
-            if (type.IsImage)
-            {
-                await using var content = spooled.OpenRead();
-                image = await images.ProcessAsync(new UploadedFile(file.FileName, spooled.Length, content), cancellationToken);
-            }
-
             var (id, key) = ChatFile.NewKey(type);
-            return new Prepared(spooled, id, key, file.FileName, type, policy.Choose(MediaKind.File, spooled.Length), image);
+            return new Prepared(spooled, id, key, file.FileName, type, policy.Choose(MediaKind.File, spooled.Length));
         }
         catch
         {
             await spooled.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the copies already made in the video store. One that cannot be deleted now is left to the orphan
+    /// sweep: the client hears the upload's own failure, not the clean-up's.
+    /// </summary>
+    private static async Task RemoveCopiesAsync(List<(IMediaStore Store, string Key)> copied)
+    {
+        foreach (var (store, key) in copied)
+        {
+            try
+            {
+                await store.DeleteAsync(key, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Left for the sweep (Storage:Sweep), which removes objects no row references.
+            }
         }
     }
 
@@ -159,7 +176,7 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         new($"The file '{ChatFile.CleanName(name)}' is larger than {limit:N0} bytes, the limit per file.");
 
     private sealed class Prepared(SpooledFile spooled, ChatFileId id, string key, string name, ChatFileType type,
-        StorageBackend backend, ProcessedImage? image)
+        StorageBackend backend)
     {
         public SpooledFile Spooled { get; } = spooled;
 
@@ -173,7 +190,8 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
 
         public StorageBackend Backend { get; } = backend;
 
-        public ProcessedImage? Image { get; } = image;
+        /// <summary>An image file's renditions, made in the image workers.</summary>
+        public ProcessedImage? Image { get; set; }
 
         /// <summary>A small original's bytes, read before the transaction that writes them into PostgreSQL.</summary>
         public byte[]? Bytes { get; set; }

@@ -90,7 +90,7 @@ public sealed class ChatFile : IAggregateRoot
 
     /// <summary>
     /// The name as the user gave it, safe to show and to save under: control characters (CR and LF
-    /// included) and path separators become <c>_</c>, a name of only dots becomes <c>_</c>, and a name
+    /// included), bidirectional-text controls and path separators become <c>_</c>, a name of only dots becomes <c>_</c>, and a name
     /// longer than <see cref="NameMaxLength"/> loses the end of its stem, not its extension. No name gives <c>file</c>.
     /// </summary>
     public static string CleanName(string? name)
@@ -98,7 +98,8 @@ public sealed class ChatFile : IAggregateRoot
         var cleaned = new StringBuilder(name?.Trim() ?? string.Empty);
         for (var i = 0; i < cleaned.Length; i++)
         {
-            if (char.IsControl(cleaned[i]) || cleaned[i] is '/' or '\\' || char.IsSurrogate(cleaned[i]) && !IsPairedAt(cleaned, i))
+            if (char.IsControl(cleaned[i]) || IsBidiControl(cleaned[i]) || cleaned[i] is '/' or '\\'
+                || char.IsSurrogate(cleaned[i]) && !IsPairedAt(cleaned, i))
             {
                 cleaned[i] = '_';
             }
@@ -130,6 +131,9 @@ public sealed class ChatFile : IAggregateRoot
 
         return stem + extension;
     }
+
+    /// <summary>Marks and overrides that reorder how text displays: <c>invoice\u202Efdp.exe</c> would show as <c>invoiceexe.pdf</c>.</summary>
+    private static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
     private static bool IsPairedAt(StringBuilder text, int i) => char.IsHighSurrogate(text[i])
         ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
