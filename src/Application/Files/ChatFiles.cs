@@ -62,7 +62,10 @@ public sealed class ChatFilesByIdsSpec : Specification<ChatFile>
 /// </summary>
 public sealed class ChatFileAccess(IRepository<ChatFile> files, ICurrentUser currentUser)
 {
-    /// <param name="bySignedUrl">Whether a signed URL is enough (reading bytes), or the caller must be known (deleting).</param>
+    /// <param name="bySignedUrl">
+    /// <c>true</c> for a read, which a signed URL may authorize and which loads the file untracked; <c>false</c> for a
+    /// change (deleting), which needs a known caller and loads the file for the unit of work.
+    /// </param>
     public async Task<ChatFile> FindAsync(Guid id, bool bySignedUrl, CancellationToken cancellationToken)
     {
         var file = await files.FirstOrDefaultAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly: bySignedUrl), cancellationToken);
