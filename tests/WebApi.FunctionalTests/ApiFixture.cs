@@ -57,8 +57,8 @@ public class ApiFixture : IAsyncLifetime
     public TestDatabase Database => _database!;
 
     /// <summary>
-    /// Asserts that the image store is whole: no stored bytes without an image row, and no image row that
-    /// nothing (a user, an organization, a part, a video) refers to.
+    /// Asserts that the image store is whole: no stored bytes without an image or chat file row, and no image
+    /// row that nothing (a user, an organization, a part, a video, a chat file) refers to.
     /// </summary>
     public async Task ImagesShouldHaveNoOrphansAsync(string because)
     {
@@ -66,13 +66,15 @@ public class ApiFixture : IAsyncLifetime
             SELECT b.key FROM media_blobs b
             WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.storage_key = b.key)
               AND NOT EXISTS (SELECT 1 FROM image_thumbnails t WHERE t.storage_key = b.key)
-            """)).Should().BeEmpty("no bytes outlive their image row, {0}", because);
+              AND NOT EXISTS (SELECT 1 FROM chat_files f WHERE f.storage_key = b.key)
+            """)).Should().BeEmpty("no bytes outlive their row, {0}", because);
         (await Database.RowsAsync("""
             SELECT i.id FROM images i
             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_photo_image_id = i.id)
               AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.logo_image_id = i.id)
               AND NOT EXISTS (SELECT 1 FROM part_images p WHERE p.image_id = i.id)
               AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.poster_image_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM chat_files f WHERE f.thumbnail_image_id = i.id)
             """)).Should().BeEmpty("no image is left without an owner, {0}", because);
     }
 

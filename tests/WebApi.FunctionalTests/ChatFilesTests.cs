@@ -174,8 +174,8 @@ public abstract class ChatFileEndpointTests(ApiFixture api) : ChatFileTestBase(a
         upload.GetProperty("name").GetString().Should().Be(kept);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         header.Should().NotContainAny("\r", "\n");
-        header.Should().MatchRegex("""^attachment; filename="[^"\\]*"; filename\*=UTF-8''[A-Za-z0-9!#$&+.^_`|~%-]+$""",
-            "the ASCII name holds no quote or backslash, and the UTF-8 name only attr-chars and percent escapes");
+        header.Should().MatchRegex("""^attachment; filename=("[^"\\%]*"|[^"\\%;\s]+); filename\*=UTF-8''[A-Za-z0-9!#$&+.^_`|~%-]+$""",
+            "the ASCII name (a token or a quoted string) holds no quote, backslash or percent sign, and the UTF-8 name only attr-chars and percent escapes");
         parsed.DispositionType.Should().Be("attachment");
         parsed.FileNameStar.Should().Be(downloaded).And.NotContainAny("\r", "\n", "/", "\\");
         (await response.Content.ReadAsByteArrayAsync()).Should().Equal(bytes);
@@ -232,9 +232,9 @@ public abstract class ChatFileEndpointTests(ApiFixture api) : ChatFileTestBase(a
     /// <summary>Each refused file: the status, and the detail it must get (a wildcard pattern).</summary>
     public static TheoryData<string, int, string> RefusedFiles() => new()
     {
-        { "PNG bytes named .pdf", 415, "The file 'drawing.pdf' is named or declared as *, but its content is PNG;*" },
-        { "PDF bytes declared image/jpeg", 415, "The file 'scan.pdf' is named or declared as 'image/jpeg', but its content is PDF;*" },
-        { "JPEG bytes named .txt", 415, "The file 'photo.txt' is named or declared as *, but its content is JPEG;*" },
+        { "PNG bytes named .pdf", 415, "The file 'drawing.pdf'* has the content of a PNG file;*" },
+        { "PDF bytes declared image/jpeg", 415, "The file 'scan.pdf', declared as 'image/jpeg', has the content of a PDF file;*" },
+        { "JPEG bytes named .txt", 415, "The file 'photo.txt'* has the content of a JPEG file;*" },
         { "an ELF executable", 415, "The content of 'tool.txt' is not an accepted type.*" },
         { "a Windows PE", 415, "The content of 'setup.txt' is not an accepted type.*" },
         { "a shell script", 415, "The content of 'notes.txt' is not an accepted type.*" },

@@ -168,8 +168,9 @@ public sealed class UploadChatFilesHandler(IUploadSpool spool, ImageStorage imag
         return type.MatchesClaim(file.FileName, file.ContentType)
             ? type
             : throw new UnsupportedMediaException(
-                $"The file '{ChatFile.CleanName(file.FileName)}' is named or declared as '{file.ContentType ?? "?"}', " +
-                $"but its content is {type.Name.ToUpperInvariant()}; the name and type must match the content.");
+                $"The file '{ChatFile.CleanName(file.FileName)}'" +
+                (string.IsNullOrEmpty(file.ContentType) ? string.Empty : $", declared as '{file.ContentType}',") +
+                $" has the content of a {type.Name.ToUpperInvariant()} file; its name and declared type must match the content.");
     }
 
     private static PayloadTooLargeException TooLarge(string? name, long limit) =>

@@ -196,19 +196,20 @@ public sealed record ChatHistoryResponse(ChatSessionDto Session, IReadOnlyList<C
 /// <summary>
 /// <c>Content-Disposition</c> with a file's name per RFC 6266, written by the framework's header type:
 /// <c>filename*=UTF-8''…</c> with the real name, and a plain ASCII <c>filename</c> for old clients. What
-/// could break out of the header or name a path (CR, LF, other controls, slashes, backslashes) is replaced
-/// first; the ASCII fallback also loses quotes and non-ASCII letters, so no client has anything to unescape.
+/// could break out of the header or name a path (CR, LF, other controls, quotes, slashes, backslashes) is
+/// replaced by <c>_</c> first; the ASCII fallback also loses <c>%</c> and non-ASCII letters, so no client has
+/// anything to unescape or decode.
 /// </summary>
 public static class ContentDisposition
 {
     public static string Format(bool attachment, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var safe = new string(name.Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c).ToArray());
+        var safe = new string(name.Select(c => char.IsControl(c) || c is '"' or '/' or '\\' ? '_' : c).ToArray());
         return new ContentDispositionHeaderValue(attachment ? "attachment" : "inline")
         {
             // In this order: RFC 6266 (appendix D) advises filename before filename*, for agents that take the first.
-            FileName = new string(safe.Select(c => c is >= ' ' and <= '~' and not ('"' or '%') ? c : '_').ToArray()),
+            FileName = new string(safe.Select(c => c is >= ' ' and <= '~' and not '%' ? c : '_').ToArray()),
             FileNameStar = safe,
         }.ToString();
     }
