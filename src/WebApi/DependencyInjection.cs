@@ -48,7 +48,8 @@ public static class WebApiDependencyInjection
 
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
-        services.AddJwt(configuration);
+        services.AddAccessTokens(configuration);
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddSignedUrls(configuration);
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
@@ -87,7 +88,8 @@ public static class WebApiDependencyInjection
         services.AddSingleton<UrlSigner>();
     }
 
-    private static void AddJwt(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The JWT settings and the token issuer: what sign-in and the <c>token issue</c> verb need.</summary>
+    public static IServiceCollection AddAccessTokens(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwtOptions>()
             .Bind(configuration.GetSection(JwtOptions.SectionName))
@@ -103,6 +105,6 @@ public static class WebApiDependencyInjection
                 $"{JwtOptions.SectionName}:SigningKey must be at least {JwtOptions.MinKeyBytes} bytes (256 bits) for HS256.")
             .ValidateOnStart();
         services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
-        services.AddSingleton<ValidatedTokenCache>();
+        return services;
     }
 }

@@ -92,6 +92,29 @@ public class ApiFixture : IAsyncLifetime
         return string.Join(Environment.NewLine, [.. counts, .. blobs]);
     }
 
+    /// <summary>
+    /// The environment under which a command-line verb acts on this instance's data, as an operator's shell would
+    /// set it: the same database, data folder, keys and video store (<see cref="ExtraArguments"/> as <c>Key__Sub</c> variables).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> VerbEnvironment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Default"] = Database.ConnectionString,
+            ["ABPARTS_DATA_DIR"] = DataDirectory,
+            ["Auth__Jwt__SigningKey"] = SigningKey,
+            ["Auth__SignedUrls__Key"] = SignedUrlKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var argument in ExtraArguments)
+        {
+            var (key, value) = (argument.TrimStart('-').Split('=', 2)[0], argument.Split('=', 2)[1]);
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>Where this instance keeps videos; <see cref="S3ApiFixture"/> switches it by configuration alone.</summary>
     public virtual StorageBackend VideoBackend => StorageBackend.Local;
 

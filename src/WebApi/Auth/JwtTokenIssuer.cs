@@ -12,7 +12,9 @@ internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider 
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(Caller caller, string username)
+    public AccessToken Issue(Caller caller, string username) => Issue(caller, username, options.Value.Lifetime);
+
+    public AccessToken Issue(Caller caller, string username, TimeSpan lifetime)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var jwt = options.Value;
@@ -23,7 +25,7 @@ internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider 
             Audience = jwt.Audience,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + jwt.Lifetime,
+            Expires = now + lifetime,
             Subject = new ClaimsIdentity(
             [
                 new Claim(AbPartsClaims.Subject, caller.UserId.Value.ToString()),
@@ -35,6 +37,6 @@ internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider 
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()),
                 SecurityAlgorithms.HmacSha256),
         });
-        return new AccessToken(token, jwt.Lifetime);
+        return new AccessToken(token, lifetime);
     }
 }

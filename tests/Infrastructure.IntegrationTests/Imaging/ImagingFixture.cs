@@ -92,22 +92,3 @@ public sealed class ImagingFixture : IAsyncDisposable
         Directory.Delete(WorkDirectory, recursive: true);
     }
 }
-
-/// <summary>The service's executable, built beside this project (its image-worker verb runs a worker).</summary>
-public static class ServiceExecutable
-{
-    public static string Path { get; } = Locate();
-
-    private static string Locate()
-    {
-        // tests/Infrastructure.IntegrationTests/bin/<Configuration>/<framework>/ → src/WebApi/bin/<Configuration>/<framework>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = System.IO.Path.Combine(root, "src", "WebApi", "bin", configuration, framework, "AbParts.WebApi.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"The service is not built at {path}: build the solution (./build/test.sh does).", path);
-    }
-}

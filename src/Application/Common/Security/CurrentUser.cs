@@ -24,7 +24,11 @@ public sealed record Caller(UserId UserId, OrganizationId OrganizationId, UserRo
 /// <summary>Issues the bearer token a signed-in user presents.</summary>
 public interface IAccessTokenIssuer
 {
+    /// <summary>A token of the configured lifetime, as sign-in hands out.</summary>
     AccessToken Issue(Caller caller, string username);
+
+    /// <summary>A token of <paramref name="lifetime"/>, as an operator issues one for a script.</summary>
+    AccessToken Issue(Caller caller, string username, TimeSpan lifetime);
 }
 
 public sealed record AccessToken(string Value, TimeSpan Lifetime);
