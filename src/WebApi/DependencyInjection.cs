@@ -67,6 +67,7 @@ public static class WebApiDependencyInjection
         services.AddAbPartsOpenApi();
         services.AddHostedService<SweepService>();
         services.AddSingleton<VideoPlaybackCache>();
+        services.AddAbPartsMetrics(configuration);
         return services;
     }
 

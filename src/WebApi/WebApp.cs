@@ -17,10 +17,9 @@ public static class WebApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        var apiUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        builder.WebHost.UseUrls(MetricsSetup.ListeningUrls(builder.Configuration,
+            string.IsNullOrWhiteSpace(apiUrls) ? DefaultUrl : apiUrls));
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.ClearProviders().AddJsonConsole(options =>
@@ -35,6 +34,7 @@ public static class WebApp
             .AddWebApi(builder.Configuration);
 
         var app = builder.Build();
+        app.UseAbPartsMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAbPartsSwaggerUi();

@@ -171,8 +171,9 @@ public class ApiFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(app);
         await app.StartAsync();
+        // The API's address comes first; a second one is the metrics address (MetricsTests).
         return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single());
+            .Addresses.First());
     }
 
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };

@@ -23,6 +23,7 @@ internal static class ImagingServiceCollectionExtensions
             return services;
         }
 
+        services.AddSingleton<ImagingMetrics>();
         services.AddSingleton<WorkerPoolImageProcessor>();
         services.AddSingleton<IImageProcessor>(provider => provider.GetRequiredService<WorkerPoolImageProcessor>());
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<WorkerPoolImageProcessor>());

@@ -25,8 +25,10 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
     private readonly Slot[] _slots;
     private readonly ImageJobSlots<Slot> _free;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ImagingMetrics _metrics;
 
-    public WorkerPoolImageProcessor(IOptions<ImageWorkerOptions> options, ILogger<WorkerPoolImageProcessor> logger)
+    public WorkerPoolImageProcessor(IOptions<ImageWorkerOptions> options, ILogger<WorkerPoolImageProcessor> logger,
+        ImagingMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -34,6 +36,8 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
         _start = StartInfo(_options);
         _slots = [.. Enumerable.Range(0, _options.Workers).Select(_ => new Slot())];
         _free = new ImageJobSlots<Slot>(_slots, _options.QueueLength);
+        _metrics = metrics ?? new ImagingMetrics();
+        _metrics.ObserveQueue(() => _free.Waiting);
     }
 
     /// <summary>The process ids of the workers running now (for tests and diagnostics).</summary>
@@ -48,33 +52,51 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
         ArgumentNullException.ThrowIfNull(options);
         ImagePipeline.CheckSize(input.Length, options.MaxInputBytes);
         cancellationToken.ThrowIfCancellationRequested();
-        var slot = await _free.TakeAsync(cancellationToken);
+        var admitted = Stopwatch.GetTimestamp();
+        var queued = true;
+        WorkerProcess? worker = null;
         try
         {
-            var worker = await WorkerOf(slot, cancellationToken);
-            if (worker.HasExited)
-            {
-                // It died while idle (killed by an operator or the kernel's OOM killer): not this image's doing.
-                _logger.LogWarning("Image worker {Pid} had exited while idle; starting another", worker.Id);
-                Replace(slot, worker);
-                worker = await WorkerOf(slot, cancellationToken);
-            }
-
+            var slot = await _free.TakeAsync(cancellationToken);
+            queued = false;
             try
             {
-                return await worker.ProcessAsync(input, options, _options.WorkerTimeout, _options.WorkerMemoryMegabytes, cancellationToken);
+                worker = await WorkerOf(slot, cancellationToken);
+                if (worker.HasExited)
+                {
+                    // It died while idle (killed by an operator or the kernel's OOM killer): not this image's doing.
+                    _logger.LogWarning("Image worker {Pid} had exited while idle; starting another", worker.Id);
+                    Replace(slot, worker, "exited_idle");
+                    worker = await WorkerOf(slot, cancellationToken);
+                }
+
+                _metrics.Started();
+                try
+                {
+                    var processed = await worker.ProcessAsync(input, options, _options.WorkerTimeout, _options.WorkerMemoryMegabytes,
+                        cancellationToken);
+                    _metrics.Completed(Stopwatch.GetElapsedTime(admitted), null, null);
+                    return processed;
+                }
+                finally
+                {
+                    _metrics.Ended();
+                    if (!worker.Usable || worker.Jobs >= _options.WorkerMaxJobs)
+                    {
+                        Replace(slot, worker, worker.Failure ?? (worker.Usable ? "max_jobs" : "retired"));
+                    }
+                }
             }
             finally
             {
-                if (!worker.Usable || worker.Jobs >= _options.WorkerMaxJobs)
-                {
-                    Replace(slot, worker);
-                }
+                _free.Release(slot);
             }
         }
-        finally
+        catch (Exception e)
         {
-            _free.Release(slot);
+            var reason = queued && e is Application.Common.Exceptions.DependencyUnavailableException ? "queue_full" : worker?.Failure;
+            _metrics.Completed(Stopwatch.GetElapsedTime(admitted), e, reason);
+            throw;
         }
     }
 
@@ -132,8 +154,9 @@ public sealed class WorkerPoolImageProcessor : IImageProcessor, IHostedService, 
     }
 
     /// <summary>Retires <paramref name="worker"/> in the background and starts its successor, ready for the next image.</summary>
-    private void Replace(Slot slot, WorkerProcess worker)
+    private void Replace(Slot slot, WorkerProcess worker, string reason)
     {
+        _metrics.Restarted(reason);
         _ = Task.Run(async () => await worker.DisposeAsync());
         slot.Worker = _stopping.IsCancellationRequested ? null : StartWorker();
     }

@@ -29,6 +29,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>False once the worker failed, was killed or ran out of memory: it must not get another image.</summary>
     public bool Usable { get; private set; } = true;
 
+    /// <summary>How the worker's last job ended it, for metrics: <c>timeout</c>, <c>crashed</c>, <c>out_of_memory</c> or <c>abandoned</c>.</summary>
+    public string? Failure { get; private set; }
+
     /// <summary>Whether the process has ended (it may have been killed while idle).</summary>
     public bool HasExited => _process.HasExited;
 
@@ -101,18 +104,21 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            Failure = "timeout";
             await KillAsync();
             throw new UnprocessableMediaException(string.Create(CultureInfo.InvariantCulture,
                 $"The image took longer than {timeout.TotalSeconds:0.#} s to process, the limit; it was stopped. Upload a smaller or simpler image."));
         }
         catch (OperationCanceledException)
         {
+            Failure = "abandoned";
             await KillAsync(); // the client left; the worker may be deep in a hostile file
             throw;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
         {
             var status = await ExitStatusAsync(); // before the kill below, which would hide how it ended
+            Failure = "crashed";
             await KillAsync();
             _logger.LogError(e, "Image worker {Pid} failed on an image ({Status})", Id, status);
             throw new UnprocessableMediaException(
@@ -142,6 +148,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 throw new PayloadTooLargeException(reply.Message ?? "The upload is too large.");
             case WorkerOutcome.OutOfMemory:
                 Usable = false;
+                Failure = "out_of_memory";
                 throw new UnprocessableMediaException(string.Create(CultureInfo.InvariantCulture,
                     $"The image needs more memory than the {memoryMegabytes} MB an image worker may use; it was not processed. Upload a smaller image. ({reply.Message})"));
             case WorkerOutcome.Unprocessable:
