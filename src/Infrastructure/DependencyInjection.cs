@@ -84,6 +84,8 @@ public static class InfrastructureDependencyInjection
                 "MaxFileBytes, and MaxFilesPerRequest between 1 and 100.")
             .ValidateOnStart();
         services.AddSingleton<IUploadSpool, FileUploadSpool>();
+        services.AddSingleton<ILegacyMediaRoots, LegacyMediaRoots>();
+        services.AddScoped<ILegacyImageLedger, LegacyImageLedger>();
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName));
         services.AddFfmpegVideoProbe();
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();

@@ -58,8 +58,8 @@ public sealed class SchemaTests
         var snapshot = await SchemaSnapshot.ReadAsync(database);
 
         snapshot.Tables.Should().BeEquivalentTo(
-            "chat_files", "chat_messages", "chat_sessions", "image_thumbnails", "images", "media_blobs", "organizations",
-            "part_images", "parts", "users", "videos");
+            "chat_files", "chat_messages", "chat_sessions", "image_thumbnails", "images", "legacy_image_imports", "media_blobs",
+            "organizations", "part_images", "parts", "users", "videos");
         snapshot.Columns.Should().Contain([
             "users.profile_photo_url text NULL",
             "organizations.logo_url text NULL",
@@ -108,7 +108,7 @@ public sealed class SchemaTests
         var second = await services.MigrateAsync();
 
         first.Should().Equal("20261121000000_InitialSchema", "20261121060000_Videos",
-            "20261121070000_PartGalleryUniquePositions", "20261204080000_ChatFiles");
+            "20261121070000_PartGalleryUniquePositions", "20261204080000_ChatFiles", "20261205090000_LegacyImageImports");
         second.Should().BeEmpty();
     }
 
@@ -124,9 +124,9 @@ public sealed class SchemaTests
         var all = await one.MigrateAsync();
 
         results.Should().ContainSingle(applied => applied.Count > 0, "one process applies, the other finds it done")
-            .Which.Should().HaveCount(4);
+            .Which.Should().HaveCount(5);
         all.Should().BeEmpty();
-        (await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history")).Should().Be(4);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history")).Should().Be(5);
     }
 
     /// <summary>The parts of a schema that must match, each as a sorted list of readable lines.</summary>
