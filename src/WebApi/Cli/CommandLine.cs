@@ -42,6 +42,7 @@ public static class CommandLine
             UserCommands.Create(),
             TokenCommands.Create(),
             MediaCommands.Create(),
+            BackupCommands.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
