@@ -9,7 +9,7 @@ using Npgsql;
 namespace AbParts.Infrastructure.Backup;
 
 /// <summary>
-/// The configured database (<c>ConnectionStrings:Default</c>) dumped by <c>pg_dump --format=custom</c> and restored by
+/// The configured database (<c>ConnectionStrings:Default</c>) dumped by <c>pg_dump --format=custom --compress=1</c> and restored by
 /// <c>pg_restore --no-owner --no-acl</c> (so a dump taken as one role restores as another) in one transaction. The
 /// database and the temporary ones are created and dropped through the <c>postgres</c> maintenance database, as
 /// <see cref="Persistence.DatabaseMigrator"/> does.
@@ -25,7 +25,9 @@ internal sealed partial class PostgresDatabaseDump(string connectionString, Post
 
     public Task DumpAsync(string file, CancellationToken cancellationToken) =>
         tools.RunAsync("pg_dump",
-            ["--format=custom", "--no-password", $"--file={file}", $"--dbname={PostgresTools.DatabaseArgument(DatabaseName)}"],
+            // Level 1: stored images are WebP, which zlib cannot shrink; the dump's hex text of them it can, as well at
+            // level 1 as at the default, in a third of the time (ADR 0020).
+            ["--format=custom", "--compress=1", "--no-password", $"--file={file}", $"--dbname={PostgresTools.DatabaseArgument(DatabaseName)}"],
             _target, cancellationToken);
 
     public async Task<IReadOnlyList<string>> EnsureDatabaseAndListTablesAsync(CancellationToken cancellationToken)
