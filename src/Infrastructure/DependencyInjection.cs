@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Infrastructure;
+using AbParts.Infrastructure.Backup;
 using AbParts.Infrastructure.Identity;
 using AbParts.Infrastructure.Persistence;
 using AbParts.Infrastructure.Persistence.Repositories;
@@ -88,6 +89,7 @@ public static class InfrastructureDependencyInjection
         services.AddScoped<ILegacyImageLedger, LegacyImageLedger>();
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName));
         services.AddFfmpegVideoProbe();
+        services.AddBackups(configuration, connectionString);
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();

@@ -43,6 +43,7 @@ public static class CommandLine
             TokenCommands.Create(),
             MediaCommands.Create(),
             ImageCommands.Create(),
+            BackupCommands.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
