@@ -18,30 +18,6 @@ public static class InfrastructureDependencyInjection
 {
     public const string ConnectionStringName = "Default";
 
-    /// <summary>The one video store this instance uses, chosen once from <c>Storage:Videos:Backend</c>.</summary>
-    private static void AddVideoStore(this IServiceCollection services, IConfiguration configuration)
-    {
-        var backend = configuration.GetSection(VideoStorageOptions.SectionName).Get<VideoStorageOptions>()?.Backend
-                      ?? AbParts.Domain.Media.StorageBackend.Local;
-        switch (backend)
-        {
-            case AbParts.Domain.Media.StorageBackend.Local:
-                services.AddOptions<LocalStorageOptions>()
-                    .Bind(configuration.GetSection(LocalStorageOptions.SectionName))
-                    .PostConfigure(o => o.Root = string.IsNullOrWhiteSpace(o.Root)
-                        ? Path.Combine(DataDirectory.Resolve(configuration), "media")
-                        : o.Root);
-                services.AddSingleton<IMediaStore, LocalFileMediaStore>();
-                break;
-            case AbParts.Domain.Media.StorageBackend.S3:
-                services.AddS3MediaStore(configuration);
-                break;
-            default:
-                throw new InvalidOperationException(
-                    $"{VideoStorageOptions.SectionName}:Backend must be Local or S3, not {backend}.");
-        }
-    }
-
     /// <summary>Registers PostgreSQL (EF Core), the repositories, the media stores, the image workers, ffprobe, the password hasher, the clock and the database health check.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -75,7 +51,7 @@ public static class InfrastructureDependencyInjection
             .Validate(o => o.IsWithinBuiltInLimits(), ImageOptions.LimitsRule)
             .ValidateOnStart();
         services.AddOptions<VideoStorageOptions>().Bind(configuration.GetSection(VideoStorageOptions.SectionName));
-        services.AddVideoStore(configuration);
+        services.AddVideoStores(configuration);
         services.AddOptions<VideoOptions>().Bind(configuration.GetSection(VideoOptions.SectionName))
             .Validate(o => o.MaxBytes > 0, $"{VideoOptions.SectionName}:MaxBytes must be positive.").ValidateOnStart();
         services.AddOptions<AbParts.Application.Files.ChatFileOptions>()

@@ -89,6 +89,20 @@ public sealed class ChatFile : IAggregateRoot
     public bool IsOwnedBy(UserId user) => OwnerId == user;
 
     /// <summary>
+    /// Points the file at the same key in the other video store, once its bytes have been verified there
+    /// (<c>media sync --switch</c>). A file kept in PostgreSQL stays there: the storage policy put it there by its size.
+    /// </summary>
+    public void MoveTo(StorageBackend backend)
+    {
+        if (backend == StorageBackend.Postgres || Location.Backend == StorageBackend.Postgres)
+        {
+            throw new DomainException("A file moves between video stores only; one kept in PostgreSQL stays there.");
+        }
+
+        Location = StorageLocation.Create(backend, Location.Key);
+    }
+
+    /// <summary>
     /// The name as the user gave it, safe to show and to save under: control characters (CR and LF
     /// included), bidirectional-text controls and path separators become <c>_</c>, a name of only dots becomes <c>_</c>, and a name
     /// longer than <see cref="NameMaxLength"/> loses the end of its stem, not its extension. No name gives <c>file</c>.

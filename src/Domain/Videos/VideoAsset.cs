@@ -102,6 +102,21 @@ public sealed class VideoAsset : IAggregateRoot
 
     public bool IsSupportVideo => Category is not null;
 
+    /// <summary>
+    /// Points the video at the same key in the other video store, once its bytes have been verified there
+    /// (<c>media sync --switch</c>); the key, and so every URL, stays the same.
+    /// </summary>
+    public void MoveTo(StorageBackend backend, DateTimeOffset now)
+    {
+        if (backend == StorageBackend.Postgres)
+        {
+            throw new DomainException("Videos are kept in the video store, not in PostgreSQL.");
+        }
+
+        Location = StorageLocation.Create(backend, Location.Key);
+        UpdatedAt = now;
+    }
+
     /// <summary>The key a new video's bytes are stored under: made from its id, never from the client's file name.</summary>
     public static (VideoAssetId Id, string Key) NewKey(VideoFormat format)
     {
