@@ -137,15 +137,6 @@ public interface IStoredImageCheck
     string? Check(byte[] image);
 }
 
-/// <summary>
-/// How a backup verb shows its progress: each step names its items and reports them one by one. The command line
-/// draws a progress bar on a terminal and prints a line per item otherwise.
-/// </summary>
-public interface IBackupProgress
-{
-    Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work);
-}
-
 /// <summary>pg_dump or pg_restore failed; the message carries what it printed on stderr.</summary>
 public sealed class DatabaseToolException : InvalidOperationException
 {

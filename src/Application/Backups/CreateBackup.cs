@@ -28,7 +28,7 @@ public sealed class CreateBackupValidator : AbstractValidator<CreateBackupComman
 }
 
 public sealed class CreateBackupHandler(IBackupFolders folders, IDatabaseDump database, IMediaStores stores,
-    StoragePolicy policy, IBackupProgress progress, IClock clock) : IRequestHandler<CreateBackupCommand, CreateBackupResult>
+    StoragePolicy policy, IWorkProgress progress, IClock clock) : IRequestHandler<CreateBackupCommand, CreateBackupResult>
 {
     /// <summary>
     /// The key prefixes the service writes to the video store: videos, chat files over <c>Images:MaxBytes</c>, and

@@ -25,7 +25,7 @@ public sealed class RestoreBackupValidator : AbstractValidator<RestoreBackupComm
 }
 
 public sealed class RestoreBackupHandler(IBackupFolders folders, IDatabaseDump database, IMediaStores stores,
-    StoragePolicy policy, IBackupProgress progress) : IRequestHandler<RestoreBackupCommand, RestoreBackupResult>
+    StoragePolicy policy, IWorkProgress progress) : IRequestHandler<RestoreBackupCommand, RestoreBackupResult>
 {
     public async Task<RestoreBackupResult> Handle(RestoreBackupCommand request, CancellationToken cancellationToken)
     {

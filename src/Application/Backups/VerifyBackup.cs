@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Abstractions;
 using System.Security.Cryptography;
 using AbParts.Domain.Images;
 using AbParts.Domain.Media;
@@ -27,7 +28,7 @@ public sealed class VerifyBackupValidator : AbstractValidator<VerifyBackupComman
 }
 
 public sealed class VerifyBackupHandler(IBackupFolders folders, IDatabaseDump database, IStoredImageCheck images,
-    IBackupProgress progress) : IRequestHandler<VerifyBackupCommand, VerifyBackupResult>
+    IWorkProgress progress) : IRequestHandler<VerifyBackupCommand, VerifyBackupResult>
 {
     public async Task<VerifyBackupResult> Handle(VerifyBackupCommand request, CancellationToken cancellationToken)
     {

@@ -93,7 +93,7 @@ public sealed class SyncVideoStoreHandler(IVideoStores stores, IRepository<Video
         var source = Configured(request.From, "from");
         var target = Configured(request.To, "to");
         // A dry run reports its plan at the end; there is no work to show as it goes.
-        var progress = request.DryRun ? new Silent() : request.Progress ?? new Silent();
+        var progress = request.DryRun ? WorkProgress.None : request.Progress ?? WorkProgress.None;
 
         // Rows first: a row is committed only after its bytes are stored, so the source listing below has the bytes
         // of every row read here. Rows written later stay where they are until the next run.
@@ -485,11 +485,6 @@ public sealed class SyncVideoStoreHandler(IVideoStores stores, IRepository<Video
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-    }
-
-    private sealed class Silent : IWorkProgress
-    {
-        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work) => work(_ => { });
     }
 
     private sealed class VideosInVideoStoresSpec : Specification<VideoAsset>

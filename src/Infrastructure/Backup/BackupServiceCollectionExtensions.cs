@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Backups;
 using AbParts.Infrastructure.Imaging;
 using Microsoft.Extensions.Configuration;
@@ -24,17 +25,7 @@ internal static class BackupServiceCollectionExtensions
             new PostgresTools(provider.GetRequiredService<IOptions<BackupOptions>>().Value),
             provider.GetRequiredService<ILogger<PostgresDatabaseDump>>()));
         services.AddSingleton<IStoredImageCheck, VipsStoredImageCheck>();
-        services.TryAddSingleton<IBackupProgress, SilentBackupProgress>();
+        services.TryAddSingleton(WorkProgress.None);
         return services;
-    }
-
-    /// <summary>Progress nobody watches: each step just runs.</summary>
-    private sealed class SilentBackupProgress : IBackupProgress
-    {
-        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work)
-        {
-            ArgumentNullException.ThrowIfNull(work);
-            return work(_ => { });
-        }
     }
 }

@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Abstractions;
 using System.CommandLine;
 using System.Globalization;
 using AbParts.Application.Backups;
@@ -105,7 +106,7 @@ internal static class BackupCommands
                 }
             },
             cancellationToken,
-            (services, _) => services.AddSingleton<IBackupProgress>(new CliBackupProgress(cli)));
+            (services, _) => services.AddSingleton<IWorkProgress>(cli));
     }
 
     /// <summary>Names each failure (a table on stdout, one line each on stderr) and gives the exit code.</summary>
@@ -137,11 +138,4 @@ internal static class BackupCommands
         >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.0} KB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
     };
-
-    /// <summary>The use cases' steps as <see cref="CliOutput"/> progress.</summary>
-    private sealed class CliBackupProgress(CliOutput cli) : IBackupProgress
-    {
-        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work) =>
-            cli.ProgressAsync(description, total, work);
-    }
 }

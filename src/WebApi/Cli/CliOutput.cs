@@ -7,7 +7,7 @@ namespace AbParts.WebApi.Cli;
 /// progress bar and summary tables. Otherwise (a pipe, a log file, cron): plain lines, one per item, that
 /// read the same in a log as on screen.
 /// </summary>
-public sealed class CliOutput
+public sealed class CliOutput : AbParts.Application.Common.Abstractions.IWorkProgress
 {
     private CliOutput(bool interactive) => Interactive = interactive;
 
@@ -51,6 +51,9 @@ public sealed class CliOutput
                 return result;
             });
     }
+
+    Task<T> AbParts.Application.Common.Abstractions.IWorkProgress.StepAsync<T>(string description, int total,
+        Func<Action<string>, Task<T>> work) => ProgressAsync(description, total, work);
 
     /// <summary>A summary: a table on a terminal, otherwise a title line and one tab-separated line per row.</summary>
     public void Table(string title, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)

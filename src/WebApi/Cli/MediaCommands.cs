@@ -54,7 +54,7 @@ internal static class MediaCommands
             var command = new SyncVideoStoreCommand(Backend(parse.GetValue(from)!), Backend(parse.GetValue(to)!),
                 parse.GetValue(dryRun), parse.GetValue(delete), parse.GetValue(@switch))
             {
-                Progress = new Progress(output),
+                Progress = output,
             };
             VideoStoreSyncReport report;
             try
@@ -128,11 +128,4 @@ internal static class MediaCommands
         SyncOutcome.WouldReplace => "would replace",
         _ => "would delete",
     };
-
-    /// <summary>The use case's steps as <see cref="CliOutput.ProgressAsync{T}"/> shows them.</summary>
-    private sealed class Progress(CliOutput output) : IWorkProgress
-    {
-        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work) =>
-            output.ProgressAsync(description, total, work);
-    }
 }

@@ -14,7 +14,7 @@ public sealed class CreateBackupHandlerTests
 
     private CreateBackupHandler Handler() => new(_world.Folders, _world.Database, _store,
         new StoragePolicy(Options.Create(new ImageOptions()), Options.Create(new VideoStorageOptions { Backend = StorageBackend.Local })),
-        new BackupWorld.Progress(), Fakes.Clock());
+        WorkProgress.None, Fakes.Clock());
 
     private async Task SaveAsync(string key, string text) =>
         await _store.SaveAsync(key, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "text/plain", CancellationToken.None);

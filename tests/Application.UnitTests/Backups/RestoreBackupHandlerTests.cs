@@ -31,7 +31,7 @@ public sealed class RestoreBackupHandlerTests
 
     private RestoreBackupHandler Handler(StorageBackend videos = StorageBackend.Local) => new(_world.Folders, _world.Database,
         _store, new StoragePolicy(Options.Create(new ImageOptions()), Options.Create(new VideoStorageOptions { Backend = videos })),
-        new BackupWorld.Progress());
+        WorkProgress.None);
 
     [Fact]
     public async Task RestoresTheDumpThenEveryObjectWithItsContentType()

@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Abstractions;
 using System.Security.Cryptography;
 using AbParts.Application.Backups;
 using AbParts.Application.UnitTests.Support;
@@ -29,7 +30,7 @@ public sealed class VerifyBackupHandlerTests
         ]);
     }
 
-    private VerifyBackupHandler Handler() => new(_world.Folders, _world.Database, new FakeImageCheck(), new BackupWorld.Progress());
+    private VerifyBackupHandler Handler() => new(_world.Folders, _world.Database, new FakeImageCheck(), WorkProgress.None);
 
     private Task<VerifyBackupResult> VerifyAsync() => Handler().Handle(new VerifyBackupCommand(Backup), CancellationToken.None);
 
@@ -106,7 +107,7 @@ public sealed class VerifyBackupHandlerTests
     public async Task ADumpPgRestoreRefusesIsReportedAsAFailure()
     {
         var handler = new VerifyBackupHandler(_world.Folders, new RefusingDump(_world.Database), new FakeImageCheck(),
-            new BackupWorld.Progress());
+            WorkProgress.None);
 
         var result = await handler.Handle(new VerifyBackupCommand(Backup), CancellationToken.None);
 

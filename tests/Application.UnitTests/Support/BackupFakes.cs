@@ -25,11 +25,6 @@ public sealed class BackupWorld
         Folders = new InMemoryBackupFolders(this);
         Database = new InMemoryDatabaseDump(this);
     }
-
-    public sealed class Progress : IBackupProgress
-    {
-        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work) => work(_ => { });
-    }
 }
 
 public sealed class InMemoryBackupFolders(BackupWorld world) : IBackupFolders

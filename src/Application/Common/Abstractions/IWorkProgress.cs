@@ -9,3 +9,18 @@ public interface IWorkProgress
     /// <summary>Runs <paramref name="work"/> over <paramref name="total"/> items; the work reports a line for each item it finishes.</summary>
     Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work);
 }
+
+public static class WorkProgress
+{
+    /// <summary>Progress nobody watches: each step just runs.</summary>
+    public static IWorkProgress None { get; } = new Unwatched();
+
+    private sealed class Unwatched : IWorkProgress
+    {
+        public Task<T> StepAsync<T>(string description, int total, Func<Action<string>, Task<T>> work)
+        {
+            ArgumentNullException.ThrowIfNull(work);
+            return work(_ => { });
+        }
+    }
+}
