@@ -34,6 +34,7 @@ public static class WebApp
             .AddWebApi(builder.Configuration);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseAbPartsMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

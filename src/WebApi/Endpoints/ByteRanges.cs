@@ -108,7 +108,6 @@ public static class StoredBytesResponse
         headers.ETag = new EntityTagHeaderValue(representation.EntityTag);
         headers.LastModified = representation.LastModified;
         http.Response.Headers.CacheControl = representation.CacheControl;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
         return EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var known)
                && known.Any(t => t.Tag.Value == "*" || t.Tag.Value == representation.EntityTag);
     }

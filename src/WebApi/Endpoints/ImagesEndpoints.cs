@@ -95,7 +95,6 @@ public static class ImagesEndpoints
         headers.CacheControl = isThumbnail
             ? pinned ? "private, max-age=86400, immutable" : "private, max-age=86400"
             : pinned ? "private, max-age=3600, immutable" : "private, max-age=3600";
-        headers.XContentTypeOptions = "nosniff";
     }
 
     /// <summary>The stored bytes of an image (at most <c>Images:MaxBytes</c>, so holding them is cheap).</summary>

@@ -6,6 +6,11 @@ public static class OpenApiSetup
 {
     public const string DocumentPath = "/openapi/v1.json";
 
+    public const string UiPath = "/swagger";
+
+    /// <summary><c>OpenApi:Enabled</c> (default true): whether the document and its UI are served at all.</summary>
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue("OpenApi:Enabled", true);
+
     /// <summary>The OpenAPI document, describing bearer authentication for every operation.</summary>
     public static IServiceCollection AddAbPartsOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -33,20 +38,31 @@ public static class OpenApiSetup
             return Task.CompletedTask;
         }));
 
-    /// <summary>The document at <see cref="DocumentPath"/>, open to anyone.</summary>
+    /// <summary>The document at <see cref="DocumentPath"/>, open to anyone, unless <c>OpenApi:Enabled</c> is false.</summary>
     public static WebApplication MapAbPartsOpenApi(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath).AllowAnonymous();
+        ArgumentNullException.ThrowIfNull(app);
+        if (IsEnabled(app.Configuration))
+        {
+            app.MapOpenApi(DocumentPath).AllowAnonymous();
+        }
+
         return app;
     }
 
     /// <summary>Swagger UI at <c>/swagger</c>: static files, so it goes before authorization in the pipeline.</summary>
     public static WebApplication UseAbPartsSwaggerUi(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!IsEnabled(app.Configuration))
+        {
+            return app;
+        }
+
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint(DocumentPath, "AbParts Media v1");
-            options.RoutePrefix = "swagger";
+            options.RoutePrefix = UiPath.TrimStart('/');
             options.DocumentTitle = "AbParts Media API";
         });
         return app;
