@@ -36,8 +36,7 @@ public static class ApplicationDependencyInjection
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
             member is null ? null : JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
 
-        services.AddSingleton<IConfigurationProvider>(MappingConfiguration.Create());
-        services.AddSingleton<IMapper>(provider => new Mapper(provider.GetRequiredService<IConfigurationProvider>()));
+        services.AddAutoMapper(MappingConfiguration.AddProfiles);
         return services;
     }
 

@@ -7,7 +7,7 @@ namespace AbParts.Application.Organizations;
 
 public sealed record OrganizationDto(Guid Id, string Name, DateTimeOffset CreatedAt)
 {
-    private sealed class Mapping : MappingProfile
+    private sealed class Mapping : Profile
     {
         public Mapping() => CreateMap<Organization, OrganizationDto>();
     }

@@ -8,7 +8,7 @@ namespace AbParts.Application.Parts;
 public sealed record PartDto(Guid Id, string PartNumber, string Name, string? Description, int ImageCount,
     DateTimeOffset CreatedAt)
 {
-    private sealed class Mapping : MappingProfile
+    private sealed class Mapping : Profile
     {
         public Mapping() => CreateMap<Part, PartDto>();
     }

@@ -8,7 +8,7 @@ namespace AbParts.Application.Users;
 
 public sealed record UserDto(Guid Id, string Username, string Role, Guid OrganizationId, DateTimeOffset CreatedAt)
 {
-    private sealed class Mapping : MappingProfile
+    private sealed class Mapping : Profile
     {
         public Mapping() => CreateMap<User, UserDto>();
     }

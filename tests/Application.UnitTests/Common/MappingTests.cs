@@ -12,7 +12,7 @@ namespace AbParts.Application.UnitTests.Common;
 public sealed class MappingTests
 {
     private static readonly (Type Source, Type Destination)[] Maps =
-        TestMapper.Configuration.GetAllTypeMaps().Select(m => (m.SourceType, m.DestinationType)).ToArray();
+        ((AutoMapper.Internal.IGlobalConfiguration)TestMapper.Configuration).GetAllTypeMaps().Select(m => (m.SourceType, m.DestinationType)).ToArray();
 
     private static bool IsDomainType(Type type) => type.Assembly == typeof(IAggregateRoot).Assembly;
 
