@@ -58,7 +58,6 @@ public static class WebApiDependencyInjection
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.SuperAdmin, policy => policy.RequireRole(Policies.SuperAdmin))
-            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Policies.Admin, Policies.SuperAdmin))
             .AddPolicy(Policies.MediaReader, policy => policy
                 .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());

@@ -370,12 +370,39 @@ public sealed class ImagesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AnAdminCannotChangeTheSharedCataloguesImagesAndNothingChanges()
+    {
+        using var superAdmin = await api.SuperAdminAsync();
+        var partId = (await superAdmin.PostAsync("/parts", Json($$"""{"part_number":"CAT-{{Guid.NewGuid():N}}","name":"Valve"}""")).ReadJsonAsync())
+            .GetProperty("id").GetGuid();
+        using (var first = new MultipartFormDataContent { { File(SampleImages.MediumJpeg, "jpeg"), "file", "a.jpg" } })
+        {
+            (await superAdmin.PostAsync($"/uploads/parts/{partId}/images", first)).EnsureSuccessStatusCode();
+        }
+
+        var before = await api.StoredImagesAsync();
+        var (admin, _, _) = await api.UserAsync("admin");
+        using var form = new MultipartFormDataContent { { File(SampleImages.PortraitPng, "png"), "file", "b.png" } };
+
+        using var add = await admin.PostAsync($"/uploads/parts/{partId}/images", form);
+        using var remove = await admin.DeleteAsync($"/uploads/parts/{partId}/images/0");
+        using var reorder = await admin.PutAsync($"/uploads/parts/{partId}/images/order", Json("""{"order":[0]}"""));
+
+        await add.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        await remove.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        await reorder.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        (await api.StoredImagesAsync()).Should().Be(before, "a refused change stores and removes nothing");
+        (await admin.GetAsync($"/images/parts/{partId}/count").ReadJsonAsync()).GetProperty("count").GetInt32().Should().Be(1);
+        admin.Dispose();
+    }
+
+    [Fact]
     public async Task PartGalleryAddsSeveralRemovesAndReorders()
     {
         using var superAdmin = await api.SuperAdminAsync();
         var partId = (await superAdmin.PostAsync("/parts", Json($$"""{"part_number":"IMG-{{Guid.NewGuid():N}}","name":"Pump"}""")).ReadJsonAsync())
             .GetProperty("id").GetGuid();
-        var (admin, _, _) = await api.UserAsync("admin");
+        var admin = superAdmin;
 
         using var form = new MultipartFormDataContent();
         form.Add(File(SampleImages.MediumJpeg, "jpeg"), "file", "a.jpg");
@@ -400,7 +427,6 @@ public sealed class ImagesTests(ApiFixture api)
         remaining.GetProperty("count").GetInt32().Should().Be(1);
         (await tagOf($"/images/parts/{partId}/0")).Should().Be(first);
         await gone.ShouldBeProblemAsync(404, ProblemTypes.NotFound);
-        admin.Dispose();
     }
 
     [Theory]

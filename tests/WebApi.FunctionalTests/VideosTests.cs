@@ -239,7 +239,7 @@ public abstract class VideoEndpointTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task OnlySuperAdminsUploadSupportVideosWhileAdminsUploadPartVideos()
+    public async Task OnlySuperAdminsUploadSupportAndPartVideosAndAdminsReadThem()
     {
         var (admin, _, _) = await api.UserAsync("admin");
         using var superAdmin = await api.SuperAdminAsync();
@@ -253,10 +253,14 @@ public abstract class VideoEndpointTests(ApiFixture api)
             { new StringContent("installation"), "video_type" },
             { Video(SampleVideos.Mp4), "file", "liner.mp4" },
         };
-        using var part = await admin.PostAsync($"/videos/parts/{partId}", form);
+        using var byAdmin = await admin.PostAsync($"/videos/parts/{partId}", form);
+        var listedBefore = await admin.GetAsync($"/videos/parts/{partId}").ReadJsonAsync();
+        using var part = await superAdmin.PostAsync($"/videos/parts/{partId}", form);
         var listed = await admin.GetAsync($"/videos/parts/{partId}").ReadJsonAsync();
 
         await support.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        await byAdmin.ShouldBeProblemAsync(403, ProblemTypes.Forbidden);
+        listedBefore.EnumerateArray().Should().BeEmpty("a refused upload stores nothing");
         part.StatusCode.Should().Be(HttpStatusCode.Created);
         listed.EnumerateArray().Should().ContainSingle().Which.GetProperty("video_type").GetString().Should().Be("installation");
         admin.Dispose();

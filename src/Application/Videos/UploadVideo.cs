@@ -32,7 +32,7 @@ public sealed record VideoDto(Guid Id, string Title, string? Description, string
 public sealed record UploadSupportVideoCommand(string Title, string? Description, string Category, UploadedFile File)
     : IRequest<VideoDto>;
 
-/// <summary>A part video (admins): <paramref name="VideoType"/> is demo, installation or maintenance.</summary>
+/// <summary>A part video (super admins): <paramref name="VideoType"/> is demo, installation or maintenance.</summary>
 public sealed record UploadPartVideoCommand(Guid PartId, string Title, string? Description, string VideoType, UploadedFile File)
     : IRequest<VideoDto>;
 

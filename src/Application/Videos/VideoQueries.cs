@@ -119,7 +119,7 @@ public sealed class StreamVideoHandler(IRepository<VideoAsset> videos, IMediaSto
     }
 }
 
-/// <summary>Deletes a video, its bytes and its poster. Support videos: super admins; part videos: admins too.</summary>
+/// <summary>Deletes a video, its bytes and its poster: super admins (support videos, and part videos of the shared catalogue).</summary>
 public sealed record DeleteVideoCommand(Guid Id) : IRequest<Unit>, ITransactionalRequest;
 
 public sealed class DeleteVideoHandler(IRepository<VideoAsset> videos, ImageStorage images, IMediaStores stores,
@@ -130,12 +130,12 @@ public sealed class DeleteVideoHandler(IRepository<VideoAsset> videos, ImageStor
         var video = await videos.FirstOrDefaultAsync(new VideoByIdSpec(new VideoAssetId(request.Id)), cancellationToken)
                     ?? throw NotFoundException.For("Video", request.Id);
         var caller = currentUser.Caller ?? throw new ForbiddenAccessException();
-        var allowed = caller.IsSuperAdmin || (!video.IsSupportVideo && caller.Role == UserRole.Admin);
-        if (!allowed)
+        if (!caller.IsSuperAdmin)
         {
+            // Part videos belong to the shared catalogue, which super admins change, as they create parts.
             throw new ForbiddenAccessException(video.IsSupportVideo
                 ? "Only super admins manage support videos."
-                : "Only admins manage part videos.");
+                : "Only super admins manage part videos, as they manage parts.");
         }
 
         videos.Remove(video);

@@ -39,7 +39,6 @@ internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentU
 public static class Policies
 {
     public const string SuperAdmin = "super_admin";
-    public const string Admin = "admin";
 
     /// <summary>Reading media: a bearer token or a signed URL.</summary>
     public const string MediaReader = "media_reader";

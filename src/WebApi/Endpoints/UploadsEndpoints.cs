@@ -8,7 +8,7 @@ namespace AbParts.WebApi.Endpoints;
 
 /// <summary>
 /// Image uploads (multipart, field <c>file</c>): a user's own profile photo, an organization's logo (its
-/// admins), a part's gallery (admins). Each answer gives the signed, versioned URL the image is served at.
+/// admins), a part's gallery (super admins, as parts are theirs). Each answer gives the signed, versioned URL the image is served at.
 /// </summary>
 public static class UploadsEndpoints
 {
@@ -30,12 +30,12 @@ public static class UploadsEndpoints
         group.MapDelete("/organizations/{id:guid}/logo", DeleteOrganizationLogo)
             .WithName(nameof(DeleteOrganizationLogo)).WithSummary("Remove an organization's logo");
         group.MapPost("/parts/{id:guid}/images", AddPartImages).DisableAntiforgery()
-            .RequireAuthorization(Policies.Admin)
+            .RequireAuthorization(Policies.SuperAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(GalleryRequestLimit))
             .WithName(nameof(AddPartImages)).WithSummary("Append one or several images (several 'file' fields) to a part");
-        group.MapDelete("/parts/{id:guid}/images/{index:int}", RemovePartImage).RequireAuthorization(Policies.Admin)
+        group.MapDelete("/parts/{id:guid}/images/{index:int}", RemovePartImage).RequireAuthorization(Policies.SuperAdmin)
             .WithName(nameof(RemovePartImage)).WithSummary("Remove a part's image; later ones move up");
-        group.MapPut("/parts/{id:guid}/images/order", ReorderPartImages).RequireAuthorization(Policies.Admin)
+        group.MapPut("/parts/{id:guid}/images/order", ReorderPartImages).RequireAuthorization(Policies.SuperAdmin)
             .WithName(nameof(ReorderPartImages)).WithSummary("Reorder a part's images: 'order' lists the current indexes in the new order");
         return app;
     }

@@ -12,7 +12,7 @@ using Microsoft.Net.Http.Headers;
 namespace AbParts.WebApi.Endpoints;
 
 /// <summary>
-/// Support videos (super admins manage them), part videos (admins), streaming with HTTP ranges and poster
+/// Support videos and part videos (super admins manage both, as they manage parts), streaming with HTTP ranges and poster
 /// frames. Streaming and posters accept a bearer token or a signed URL (for <c>&lt;video src&gt;</c>).
 /// </summary>
 public static class VideosEndpoints
@@ -29,7 +29,7 @@ public static class VideosEndpoints
             .WithName(nameof(UploadSupportVideo)).WithSummary("Upload a support video (multipart: file, title, category, description)");
         group.MapGet("/support", ListSupportVideos)
             .WithName(nameof(ListSupportVideos)).WithSummary("Support videos, newest first, optionally of one ?category=");
-        group.MapPost("/parts/{partId:guid}", UploadPartVideo).DisableAntiforgery().RequireAuthorization(Policies.Admin)
+        group.MapPost("/parts/{partId:guid}", UploadPartVideo).DisableAntiforgery().RequireAuthorization(Policies.SuperAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
             .WithFormOptions(multipartBodyLengthLimit: uploadLimit)
             .WithName(nameof(UploadPartVideo)).WithSummary("Upload a part video (multipart: file, title, video_type, description)");
