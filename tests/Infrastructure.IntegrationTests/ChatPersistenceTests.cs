@@ -7,6 +7,7 @@ using AbParts.Domain.Images;
 using AbParts.Domain.Media;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Users;
+using Ardalis.Specification;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AbParts.Infrastructure.IntegrationTests;
@@ -141,14 +142,14 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
         return aggregate;
     }
 
-    private async Task<T?> FirstAsync<T>(Application.Common.Specifications.Specification<T> spec)
+    private async Task<T?> FirstAsync<T>(ISpecification<T> spec)
         where T : class, Domain.Common.IAggregateRoot
     {
         await using var scope = fixture.Services.Scope();
         return await scope.ServiceProvider.GetRequiredService<IRepository<T>>().FirstOrDefaultAsync(spec, CancellationToken.None);
     }
 
-    private async Task<IReadOnlyList<T>> ListAsync<T>(Application.Common.Specifications.Specification<T> spec)
+    private async Task<IReadOnlyList<T>> ListAsync<T>(ISpecification<T> spec)
         where T : class, Domain.Common.IAggregateRoot
     {
         await using var scope = fixture.Services.Scope();

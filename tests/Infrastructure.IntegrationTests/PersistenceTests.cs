@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Specifications;
 using AbParts.Application.Organizations;
 using AbParts.Application.Parts;
 using AbParts.Application.Users;
@@ -9,6 +10,7 @@ using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
 using AbParts.Infrastructure.Persistence;
+using Ardalis.Specification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -152,14 +154,14 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         total.Should().Be(5);
     }
 
-    private sealed class PagedByPrefixSpec : Application.Common.Specifications.Specification<Organization>
+    private sealed class PagedByPrefixSpec : Specification<Organization>
     {
         public PagedByPrefixSpec(string prefix, int page, int pageSize)
         {
-            Where(o => o.Name.StartsWith(prefix));
-            OrderByAscending(o => o.Name);
-            Page(page, pageSize);
-            ReadOnly();
+            Query.Where(o => o.Name.StartsWith(prefix))
+                .OrderBy(o => o.Name);
+            Query.Page(page, pageSize)
+                .AsNoTracking();
         }
     }
 
@@ -176,7 +178,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         return aggregate;
     }
 
-    private async Task<T?> FirstAsync<T>(Application.Common.Specifications.Specification<T> spec)
+    private async Task<T?> FirstAsync<T>(ISpecification<T> spec)
         where T : class, Domain.Common.IAggregateRoot
     {
         await using var scope = fixture.Services.Scope();

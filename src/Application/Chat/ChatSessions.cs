@@ -1,6 +1,6 @@
-using AbParts.Application.Common.Specifications;
 using AbParts.Application.Files;
 using AbParts.Domain.Chat;
+using Ardalis.Specification;
 
 namespace AbParts.Application.Chat;
 
@@ -30,8 +30,8 @@ public sealed class ChatSessionByIdSpec : Specification<ChatSession>
 {
     public ChatSessionByIdSpec(ChatSessionId id)
     {
-        Where(s => s.Id == id);
-        ReadOnly();
+        Query.Where(s => s.Id == id)
+            .AsNoTracking();
     }
 }
 
@@ -39,9 +39,8 @@ public sealed class ChatMessagesOfSessionSpec : Specification<ChatMessage>
 {
     public ChatMessagesOfSessionSpec(ChatSessionId session)
     {
-        Where(m => m.SessionId == session);
-        OrderByAscending(m => m.CreatedAt);
-        OrderByAscending(m => m.Id);
-        ReadOnly();
+        Query.Where(m => m.SessionId == session)
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id);
+        Query.AsNoTracking();
     }
 }

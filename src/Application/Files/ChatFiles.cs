@@ -1,9 +1,9 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Application.Common.Security;
-using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Files;
 using AbParts.Domain.Users;
+using Ardalis.Specification;
 
 namespace AbParts.Application.Files;
 
@@ -38,11 +38,8 @@ public sealed class ChatFileByIdSpec : Specification<ChatFile>
 {
     public ChatFileByIdSpec(ChatFileId id, bool readOnly = false)
     {
-        Where(f => f.Id == id);
-        if (readOnly)
-        {
-            ReadOnly();
-        }
+        Query.Where(f => f.Id == id)
+            .AsNoTracking(readOnly);
     }
 }
 
@@ -50,8 +47,8 @@ public sealed class ChatFilesByIdsSpec : Specification<ChatFile>
 {
     public ChatFilesByIdsSpec(IReadOnlyCollection<ChatFileId> ids)
     {
-        Where(f => ids.Contains(f.Id));
-        ReadOnly();
+        Query.Where(f => ids.Contains(f.Id))
+            .AsNoTracking();
     }
 }
 

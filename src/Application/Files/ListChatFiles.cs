@@ -5,6 +5,7 @@ using AbParts.Application.Common.Security;
 using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Files;
 using AbParts.Domain.Users;
+using Ardalis.Specification;
 using FluentValidation;
 using MediatR;
 
@@ -23,11 +24,10 @@ public sealed class ChatFilesOfOwnerSpec : Specification<ChatFile>
 {
     public ChatFilesOfOwnerSpec(UserId owner, int page, int pageSize)
     {
-        Where(f => f.OwnerId == owner);
-        OrderByDescending(f => f.CreatedAt);
-        OrderByDescending(f => f.Id);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.Where(f => f.OwnerId == owner)
+            .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }
 

@@ -1,6 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Domain.Images;
+using Ardalis.Specification;
 using Microsoft.Extensions.Options;
 
 namespace AbParts.Application.Images;
@@ -145,11 +146,11 @@ public sealed class ImageStorage(IImageProcessor processor, IMediaStores stores,
         new($"The image is {size:N0} bytes or more; the limit is {limit:N0} bytes.");
 }
 
-public sealed class ImageByIdSpec : Common.Specifications.Specification<ImageAsset>
+public sealed class ImageByIdSpec : Specification<ImageAsset>
 {
     public ImageByIdSpec(ImageAssetId id)
     {
-        Where(i => i.Id == id);
-        Include(i => i.Thumbnails);
+        Query.Where(i => i.Id == id)
+            .Include(i => i.Thumbnails);
     }
 }

@@ -1,6 +1,5 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
-using AbParts.Application.Common.Specifications;
 using AbParts.Application.Organizations;
 using AbParts.Application.Parts;
 using AbParts.Application.Users;
@@ -9,6 +8,7 @@ using AbParts.Domain.Images;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
+using Ardalis.Specification;
 using Microsoft.Extensions.Options;
 
 namespace AbParts.Application.Images;
@@ -43,7 +43,7 @@ public sealed class LegacyImageImporter(ImageStorage storage, ILegacyImageLedger
 
     /// <summary>A profile photo or a logo: one URL, one image, done once the owner has an image or the ledger has the URL.</summary>
     private async Task<IReadOnlyList<LegacyImageItem>> SingleAsync<T>(ILegacyMediaRoot root, LegacyImageOwner owner, bool dryRun,
-        IRepository<T> repository, Specification<T> byId, Func<T, string?> urlOf, Func<T, bool> hasImage,
+        IRepository<T> repository, ISpecification<T> byId, Func<T, string?> urlOf, Func<T, bool> hasImage,
         Func<T, Func<ImageAssetId?, ImageAssetId?>> replace, CancellationToken cancellationToken)
         where T : class, IAggregateRoot
     {

@@ -3,6 +3,7 @@ using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
+using Ardalis.Specification;
 using MediatR;
 
 namespace AbParts.Application.Images;
@@ -59,7 +60,7 @@ public sealed class ListLegacyImageOwnersHandler(IRepository<User> users, IRepos
         return owners;
     }
 
-    private static async IAsyncEnumerable<T> PagesAsync<T>(IRepository<T> repository, Func<int, Specification<T>> page,
+    private static async IAsyncEnumerable<T> PagesAsync<T>(IRepository<T> repository, Func<int, ISpecification<T>> page,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class, Domain.Common.IAggregateRoot
     {
@@ -83,10 +84,10 @@ public sealed class UsersWithLegacyPhotoSpec : Specification<User>
 {
     public UsersWithLegacyPhotoSpec(int page, int pageSize)
     {
-        Where(u => u.ProfilePhotoUrl != null && u.ProfilePhotoUrl != "");
-        OrderByAscending(u => u.Id);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.Where(u => u.ProfilePhotoUrl != null && u.ProfilePhotoUrl != "")
+            .OrderBy(u => u.Id);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }
 
@@ -94,10 +95,10 @@ public sealed class OrganizationsWithLegacyLogoSpec : Specification<Organization
 {
     public OrganizationsWithLegacyLogoSpec(int page, int pageSize)
     {
-        Where(o => o.LogoUrl != null && o.LogoUrl != "");
-        OrderByAscending(o => o.Id);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.Where(o => o.LogoUrl != null && o.LogoUrl != "")
+            .OrderBy(o => o.Id);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }
 
@@ -105,8 +106,8 @@ public sealed class PartsByIdSpec : Specification<Part>
 {
     public PartsByIdSpec(int page, int pageSize)
     {
-        OrderByAscending(p => p.Id);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.OrderBy(p => p.Id);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }

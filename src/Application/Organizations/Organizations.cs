@@ -1,6 +1,7 @@
+using AbParts.Application.Common.Mappings;
 using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Organizations;
-using AbParts.Application.Common.Mappings;
+using Ardalis.Specification;
 using AutoMapper;
 
 namespace AbParts.Application.Organizations;
@@ -15,12 +16,12 @@ public sealed record OrganizationDto(Guid Id, string Name, DateTimeOffset Create
 
 public sealed class OrganizationByIdSpec : Specification<Organization>
 {
-    public OrganizationByIdSpec(OrganizationId id) => Where(o => o.Id == id);
+    public OrganizationByIdSpec(OrganizationId id) => Query.Where(o => o.Id == id);
 }
 
 public sealed class OrganizationByNameSpec : Specification<Organization>
 {
-    public OrganizationByNameSpec(string name) => Where(o => o.Name == name);
+    public OrganizationByNameSpec(string name) => Query.Where(o => o.Name == name);
 }
 
 /// <summary>A page of organizations by name; <paramref name="only"/> limits it to one organization.</summary>
@@ -30,12 +31,11 @@ public sealed class OrganizationsPageSpec : Specification<Organization>
     {
         if (only is { } id)
         {
-            Where(o => o.Id == id);
+            Query.Where(o => o.Id == id);
         }
 
-        OrderByAscending(o => o.Name);
-        OrderByAscending(o => o.Id);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.OrderBy(o => o.Name).ThenBy(o => o.Id);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }

@@ -1,6 +1,7 @@
+using AbParts.Application.Common.Mappings;
 using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Parts;
-using AbParts.Application.Common.Mappings;
+using Ardalis.Specification;
 using AutoMapper;
 
 namespace AbParts.Application.Parts;
@@ -16,20 +17,20 @@ public sealed record PartDto(Guid Id, string PartNumber, string Name, string? De
 
 public sealed class PartByIdSpec : Specification<Part>
 {
-    public PartByIdSpec(PartId id) => Where(p => p.Id == id);
+    public PartByIdSpec(PartId id) => Query.Where(p => p.Id == id);
 }
 
 public sealed class PartByNumberSpec : Specification<Part>
 {
-    public PartByNumberSpec(PartNumber number) => Where(p => p.PartNumber == number);
+    public PartByNumberSpec(PartNumber number) => Query.Where(p => p.PartNumber == number);
 }
 
 public sealed class PartsPageSpec : Specification<Part>
 {
     public PartsPageSpec(int page, int pageSize)
     {
-        OrderByAscending(p => p.PartNumber);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.OrderBy(p => p.PartNumber);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }

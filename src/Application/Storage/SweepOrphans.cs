@@ -1,9 +1,9 @@
 using AbParts.Application.Common.Abstractions;
-using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Files;
 using AbParts.Domain.Images;
 using AbParts.Domain.Media;
 using AbParts.Domain.Videos;
+using Ardalis.Specification;
 using MediatR;
 using Microsoft.Extensions.Options;
 
@@ -71,20 +71,20 @@ public sealed class SweepOrphansHandler(IUploadSpool spool, IMediaStores stores,
 
     private sealed class AllVideosSpec : Specification<VideoAsset>
     {
-        public AllVideosSpec() => ReadOnly();
+        public AllVideosSpec() => Query.AsNoTracking();
     }
 
     private sealed class AllChatFilesSpec : Specification<ChatFile>
     {
-        public AllChatFilesSpec() => ReadOnly();
+        public AllChatFilesSpec() => Query.AsNoTracking();
     }
 
     private sealed class AllImagesSpec : Specification<ImageAsset>
     {
         public AllImagesSpec()
         {
-            Include(i => i.Thumbnails);
-            ReadOnly();
+            Query.Include(i => i.Thumbnails)
+                .AsNoTracking();
         }
     }
 }

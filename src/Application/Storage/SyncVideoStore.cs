@@ -2,15 +2,15 @@ using System.Buffers;
 using System.Security.Cryptography;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
-using AbParts.Application.Common.Specifications;
 using AbParts.Application.Files;
 using AbParts.Application.Videos;
 using AbParts.Domain.Files;
 using AbParts.Domain.Media;
 using AbParts.Domain.Videos;
+using Ardalis.Specification;
 using FluentValidation;
-using ValidationException = AbParts.Application.Common.Exceptions.ValidationException;
 using MediatR;
+using ValidationException = AbParts.Application.Common.Exceptions.ValidationException;
 
 namespace AbParts.Application.Storage;
 
@@ -489,25 +489,25 @@ public sealed class SyncVideoStoreHandler(IVideoStores stores, IRepository<Video
 
     private sealed class VideosInVideoStoresSpec : Specification<VideoAsset>
     {
-        public VideosInVideoStoresSpec() => ReadOnly();
+        public VideosInVideoStoresSpec() => Query.AsNoTracking();
     }
 
     private sealed class ChatFilesInVideoStoresSpec : Specification<ChatFile>
     {
         public ChatFilesInVideoStoresSpec()
         {
-            Where(f => f.Location.Backend != StorageBackend.Postgres);
-            ReadOnly();
+            Query.Where(f => f.Location.Backend != StorageBackend.Postgres)
+                .AsNoTracking();
         }
     }
 
     private sealed class VideosInStoreSpec : Specification<VideoAsset>
     {
-        public VideosInStoreSpec(StorageBackend backend) => Where(v => v.Location.Backend == backend);
+        public VideosInStoreSpec(StorageBackend backend) => Query.Where(v => v.Location.Backend == backend);
     }
 
     private sealed class ChatFilesInStoreSpec : Specification<ChatFile>
     {
-        public ChatFilesInStoreSpec(StorageBackend backend) => Where(f => f.Location.Backend == backend);
+        public ChatFilesInStoreSpec(StorageBackend backend) => Query.Where(f => f.Location.Backend == backend);
     }
 }

@@ -1,7 +1,8 @@
+using AbParts.Application.Common.Mappings;
 using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Users;
-using AbParts.Application.Common.Mappings;
+using Ardalis.Specification;
 using AutoMapper;
 
 namespace AbParts.Application.Users;
@@ -16,17 +17,17 @@ public sealed record UserDto(Guid Id, string Username, string Role, Guid Organiz
 
 public sealed class UserByIdSpec : Specification<User>
 {
-    public UserByIdSpec(UserId id) => Where(u => u.Id == id);
+    public UserByIdSpec(UserId id) => Query.Where(u => u.Id == id);
 }
 
 public sealed class UserByUsernameSpec : Specification<User>
 {
-    public UserByUsernameSpec(Username username) => Where(u => u.Username == username);
+    public UserByUsernameSpec(Username username) => Query.Where(u => u.Username == username);
 }
 
 public sealed class SuperAdminsSpec : Specification<User>
 {
-    public SuperAdminsSpec() => Where(u => u.Role == UserRole.SuperAdmin);
+    public SuperAdminsSpec() => Query.Where(u => u.Role == UserRole.SuperAdmin);
 }
 
 /// <summary>A page of users by username; <paramref name="organization"/> limits it to one organization.</summary>
@@ -36,11 +37,11 @@ public sealed class UsersPageSpec : Specification<User>
     {
         if (organization is { } id)
         {
-            Where(u => u.OrganizationId == id);
+            Query.Where(u => u.OrganizationId == id);
         }
 
-        OrderByAscending(u => u.Username);
-        Page(page, pageSize);
-        ReadOnly();
+        Query.OrderBy(u => u.Username);
+        Query.Page(page, pageSize)
+            .AsNoTracking();
     }
 }

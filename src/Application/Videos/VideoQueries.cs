@@ -2,12 +2,12 @@ using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Behaviors;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Application.Common.Security;
-using AbParts.Application.Common.Specifications;
 using AbParts.Application.Images;
 using AbParts.Application.Parts;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
 using AbParts.Domain.Videos;
+using Ardalis.Specification;
 using FluentValidation;
 using MediatR;
 
@@ -17,11 +17,8 @@ public sealed class VideoByIdSpec : Specification<VideoAsset>
 {
     public VideoByIdSpec(VideoAssetId id, bool readOnly = false)
     {
-        Where(v => v.Id == id);
-        if (readOnly)
-        {
-            ReadOnly();
-        }
+        Query.Where(v => v.Id == id)
+            .AsNoTracking(readOnly);
     }
 }
 
@@ -29,14 +26,14 @@ public sealed class SupportVideosSpec : Specification<VideoAsset>
 {
     public SupportVideosSpec(SupportVideoCategory? category)
     {
-        Where(v => v.Category != null);
+        Query.Where(v => v.Category != null);
         if (category is { } only)
         {
-            Where(v => v.Category == only);
+            Query.Where(v => v.Category == only);
         }
 
-        OrderByDescending(v => v.CreatedAt);
-        ReadOnly();
+        Query.OrderByDescending(v => v.CreatedAt);
+        Query.AsNoTracking();
     }
 }
 
@@ -44,9 +41,9 @@ public sealed class PartVideosSpec : Specification<VideoAsset>
 {
     public PartVideosSpec(PartId part)
     {
-        Where(v => v.PartId == part);
-        OrderByDescending(v => v.CreatedAt);
-        ReadOnly();
+        Query.Where(v => v.PartId == part)
+            .OrderByDescending(v => v.CreatedAt);
+        Query.AsNoTracking();
     }
 }
 

@@ -1,44 +1,74 @@
-using AbParts.Application.Common.Specifications;
+using System.Linq.Expressions;
+using Ardalis.Specification;
 using Microsoft.EntityFrameworkCore;
 
 namespace AbParts.Infrastructure.Persistence;
 
-/// <summary>Turns a <see cref="Specification{T}"/> into an EF Core query.</summary>
+/// <summary>
+/// Turns an Ardalis <see cref="ISpecification{T}"/> into an EF Core query. Criteria, ordering and paging go
+/// through the package's own queryable evaluators; includes and tracking are EF Core's, whose evaluator
+/// package is not served here (ADR 0023). Features the specifications do not use are refused, not ignored.
+/// </summary>
 internal static class SpecificationEvaluator
 {
     /// <param name="forCount">Criteria only: counting ignores includes, ordering and paging.</param>
-    public static IQueryable<T> Apply<T>(IQueryable<T> source, Specification<T> specification, bool forCount = false)
+    public static IQueryable<T> Apply<T>(IQueryable<T> source, ISpecification<T> specification, bool forCount = false)
         where T : class
     {
-        var query = specification.Criteria.Aggregate(source, (q, criterion) => q.Where(criterion));
+        RefuseUnsupported(specification);
+        var query = WhereEvaluator.Instance.GetQuery(source, specification);
         if (forCount)
         {
             return query;
         }
 
-        query = specification.Includes.Aggregate(query, (q, include) => q.Include(include));
+        query = specification.IncludeExpressions
+            .Aggregate(query, (q, include) => q.Include(PathOf(include.LambdaExpression)));
         if (specification.AsNoTracking)
         {
             query = query.AsNoTracking();
         }
 
-        if (specification.OrderBy.Count > 0)
-        {
-            var (firstKey, firstDescending) = specification.OrderBy[0];
-            var ordered = firstDescending ? query.OrderByDescending(firstKey) : query.OrderBy(firstKey);
-            foreach (var (key, descending) in specification.OrderBy.Skip(1))
-            {
-                ordered = descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key);
-            }
+        query = OrderEvaluator.Instance.GetQuery(query, specification);
+        return PaginationEvaluator.Instance.GetQuery(query, specification);
+    }
 
-            query = ordered;
+    private static void RefuseUnsupported<T>(ISpecification<T> specification)
+    {
+        if (specification.IncludeExpressions.Any(i => i.Type != IncludeTypeEnum.Include)
+            || specification.IncludeStrings.Any()
+            || specification.SearchCriterias.Any()
+            || specification.PostProcessingAction is not null
+            || specification.AsTracking
+            || specification.AsSplitQuery
+            || specification.AsNoTrackingWithIdentityResolution
+            || specification.IgnoreQueryFilters
+            || specification.IgnoreAutoIncludes)
+        {
+            throw new NotSupportedException(
+                $"{specification.GetType().Name} uses a specification feature this evaluator does not implement "
+                + "(it knows Where, OrderBy/ThenBy, simple Include, Skip/Take and AsNoTracking).");
+        }
+    }
+
+    /// <summary>The navigation path of a simple include such as <c>i =&gt; i.Thumbnails</c>.</summary>
+    private static string PathOf(LambdaExpression include)
+    {
+        var names = new Stack<string>();
+        var body = include.Body;
+        while (body is UnaryExpression { NodeType: ExpressionType.Convert } convert)
+        {
+            body = convert.Operand;
         }
 
-        if (specification.Skip is { } skip)
+        while (body is MemberExpression member)
         {
-            query = query.Skip(skip);
+            names.Push(member.Member.Name);
+            body = member.Expression;
         }
 
-        return specification.Take is { } take ? query.Take(take) : query;
+        return body == include.Parameters[0] && names.Count > 0
+            ? string.Join('.', names)
+            : throw new NotSupportedException($"Include {include} is not a chain of navigation properties.");
     }
 }

@@ -1,12 +1,12 @@
 using AbParts.Application.Common.Abstractions;
-using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Common;
+using Ardalis.Specification;
 
 namespace AbParts.Application.UnitTests.Support;
 
 /// <summary>
-/// An <see cref="IRepository{T}"/> over a list: criteria through <see cref="Specification{T}.IsSatisfiedBy"/>,
-/// ordering, skip and take compiled from the specification's expressions.
+/// An <see cref="IRepository{T}"/> over a list, evaluated by Ardalis' in-memory evaluator: its criteria and
+/// paging steps, and an ordering step that orders value objects as the database does.
 /// </summary>
 public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAggregateRoot
 {
@@ -20,16 +20,16 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
     /// <summary>How many queries were answered, so a test can tell whether something happened before the first read.</summary>
     public int Reads { get; private set; }
 
-    public Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(Evaluate(specification).FirstOrDefault());
 
-    public Task<IReadOnlyList<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<T>>(Evaluate(specification).ToList());
 
-    public Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(Matching(specification).Count());
 
-    public Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult(Matching(specification).Any());
 
     /// <summary>Each row lock taken: the id, and how many queries had been answered before it.</summary>
@@ -61,41 +61,46 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
         return (Guid)id.GetType().GetProperty("Value")!.GetValue(id)!;
     }
 
-    private IEnumerable<T> Matching(Specification<T> specification)
+    private static readonly InMemorySpecificationEvaluator Evaluator =
+        new([WhereEvaluator.Instance, DatabaseOrderEvaluator.Instance, PaginationEvaluator.Instance]);
+
+    private IEnumerable<T> Matching(ISpecification<T> specification)
     {
         ArgumentNullException.ThrowIfNull(specification);
         Reads++;
         return _items.Where(specification.IsSatisfiedBy);
     }
 
-    private IEnumerable<T> Evaluate(Specification<T> specification)
+    private IEnumerable<T> Evaluate(ISpecification<T> specification)
     {
-        IEnumerable<T> query = Matching(specification);
-        IOrderedEnumerable<T>? ordered = null;
-        foreach (var (key, descending) in specification.OrderBy)
+        ArgumentNullException.ThrowIfNull(specification);
+        Reads++;
+        return Evaluator.Evaluate(_items, specification);
+    }
+
+    /// <summary>Ardalis' ordering step with <see cref="KeyComparer"/>: value objects are not comparable in memory.</summary>
+    private sealed class DatabaseOrderEvaluator : IInMemoryEvaluator
+    {
+        public static readonly DatabaseOrderEvaluator Instance = new();
+
+        public IEnumerable<TItem> Evaluate<TItem>(IEnumerable<TItem> query, ISpecification<TItem> specification)
         {
-            var selector = key.Compile();
-            ordered = (ordered, descending) switch
+            IOrderedEnumerable<TItem>? ordered = null;
+            foreach (var order in specification.OrderExpressions)
             {
-                (null, false) => query.OrderBy(selector, KeyComparer.Instance),
-                (null, true) => query.OrderByDescending(selector, KeyComparer.Instance),
-                (_, false) => ordered.ThenBy(selector, KeyComparer.Instance),
-                (_, true) => ordered.ThenByDescending(selector, KeyComparer.Instance),
-            };
-        }
+                var key = order.KeySelectorFunc;
+                ordered = (ordered, order.OrderType) switch
+                {
+                    (null, OrderTypeEnum.OrderBy) => query.OrderBy(key, KeyComparer.Instance),
+                    (null, OrderTypeEnum.OrderByDescending) => query.OrderByDescending(key, KeyComparer.Instance),
+                    (not null, OrderTypeEnum.ThenBy) => ordered.ThenBy(key, KeyComparer.Instance),
+                    (not null, OrderTypeEnum.ThenByDescending) => ordered.ThenByDescending(key, KeyComparer.Instance),
+                    _ => throw new InvalidOperationException($"{order.OrderType} out of place in {specification.GetType().Name}."),
+                };
+            }
 
-        query = ordered ?? query;
-        if (specification.Skip is { } skip)
-        {
-            query = query.Skip(skip);
+            return ordered ?? query;
         }
-
-        if (specification.Take is { } take)
-        {
-            query = query.Take(take);
-        }
-
-        return query;
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
-using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Common;
+using Ardalis.Specification;
 
 namespace AbParts.Application.Common.Abstractions;
 
@@ -11,14 +11,14 @@ namespace AbParts.Application.Common.Abstractions;
 /// </summary>
 public interface IRepository<T> where T : class, IAggregateRoot
 {
-    Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<IReadOnlyList<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
     /// <summary>Counts what the specification matches, ignoring its paging and ordering.</summary>
-    Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
-    Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken);
+    Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes the row lock of the aggregate with this id, waiting while another transaction holds it, and

@@ -1,6 +1,6 @@
 using AbParts.Application.Common.Abstractions;
-using AbParts.Application.Common.Specifications;
 using AbParts.Domain.Common;
+using Ardalis.Specification;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -12,19 +12,19 @@ namespace AbParts.Infrastructure.Persistence.Repositories;
 /// </summary>
 internal sealed class EfRepository<T>(AbPartsDbContext db) : IRepository<T> where T : class, IAggregateRoot
 {
-    public Task<T?> FirstOrDefaultAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         DatabaseErrors.TranslateAsync(() =>
             SpecificationEvaluator.Apply(db.Set<T>(), specification).FirstOrDefaultAsync(cancellationToken));
 
-    public async Task<IReadOnlyList<T>> ListAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         await DatabaseErrors.TranslateAsync(() =>
             SpecificationEvaluator.Apply(db.Set<T>(), specification).ToListAsync(cancellationToken));
 
-    public Task<int> CountAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<int> CountAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         DatabaseErrors.TranslateAsync(() =>
             SpecificationEvaluator.Apply(db.Set<T>(), specification, forCount: true).CountAsync(cancellationToken));
 
-    public Task<bool> AnyAsync(Specification<T> specification, CancellationToken cancellationToken) =>
+    public Task<bool> AnyAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         DatabaseErrors.TranslateAsync(() =>
             SpecificationEvaluator.Apply(db.Set<T>(), specification, forCount: true).AnyAsync(cancellationToken));
 
