@@ -66,6 +66,9 @@ public static class InfrastructureDependencyInjection
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection(SweepOptions.SectionName));
         services.AddFfmpegVideoProbe();
         services.AddBackups(configuration, connectionString);
+        var hashing = configuration.GetValue(PasswordHashingLimit.MaxConcurrentKey, Environment.ProcessorCount);
+        var hashingQueue = configuration.GetValue(PasswordHashingLimit.QueueLengthKey, PasswordHashingLimit.DefaultQueueLength);
+        services.AddSingleton(_ => new PasswordHashingLimit(hashing, hashingQueue));
         services.AddSingleton<IPasswordHasher, AspNetPasswordHasher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IClock, SystemClock>();

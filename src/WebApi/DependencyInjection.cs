@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class WebApiDependencyInjection
 {
-    /// <summary>Registers HTTP concerns: JSON conventions, ProblemDetails, bearer authentication, role policies, OpenAPI.</summary>
+    /// <summary>Registers HTTP concerns: JSON conventions, ProblemDetails, bearer authentication, role policies, trusted proxies, sign-in limits, OpenAPI.</summary>
     public static IServiceCollection AddWebApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(options =>
@@ -61,6 +61,7 @@ public static class WebApiDependencyInjection
             .AddPolicy(Policies.MediaReader, policy => policy
                 .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
+        services.AddTrustedProxies(configuration);
         services.AddSignInRateLimiting(configuration);
         services.AddSingleton<ImageCache>();
         services.AddAbPartsOpenApi();

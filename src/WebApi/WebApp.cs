@@ -34,6 +34,8 @@ public static class WebApp
             .AddWebApi(builder.Configuration);
 
         var app = builder.Build();
+        // First, so that everything after it (limits, logs, metrics) sees the client's address and scheme.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseAbPartsMetrics();
         app.UseExceptionHandler();

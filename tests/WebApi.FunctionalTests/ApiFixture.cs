@@ -211,11 +211,24 @@ public class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>A second instance whose sign-in limit is low enough to reach.</summary>
-public sealed class RateLimitedApiFixture : ApiFixture
+public class RateLimitedApiFixture : ApiFixture
 {
     public const int Limit = 3;
 
     protected override int SignInPermitsPerMinute => Limit;
+}
+
+/// <summary>The low sign-in limit behind a proxy on loopback, the only one whose forwarded headers are believed.</summary>
+public sealed class ProxiedApiFixture : RateLimitedApiFixture
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Network:KnownProxies:0=127.0.0.1"];
+}
+
+/// <summary>An instance that hashes one password at a time and lets none wait.</summary>
+public sealed class SingleHashApiFixture : ApiFixture
+{
+    protected override IEnumerable<string> ExtraArguments =>
+        ["--Auth:PasswordHashing:MaxConcurrent=1", "--Auth:PasswordHashing:QueueLength=0"];
 }
 
 /// <summary>

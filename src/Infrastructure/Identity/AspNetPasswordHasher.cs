@@ -3,16 +3,24 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AbParts.Infrastructure.Identity;
 
-/// <summary>ASP.NET Core's PasswordHasher (PBKDF2-HMAC-SHA512, 100 000 iterations, salted; format v3).</summary>
-internal sealed class AspNetPasswordHasher : IPasswordHasher
+/// <summary>
+/// ASP.NET Core's PasswordHasher (PBKDF2-HMAC-SHA512, 100 000 iterations, salted; format v3), at most
+/// <see cref="PasswordHashingLimit"/> at a time.
+/// </summary>
+internal sealed class AspNetPasswordHasher(PasswordHashingLimit limit) : IPasswordHasher
 {
     private static readonly PasswordHasher<Account> Hasher = new();
     private static readonly Account Anyone = new();
 
-    public string Hash(string password) => Hasher.HashPassword(Anyone, password);
+    public string Hash(string password)
+    {
+        using var slot = limit.Enter();
+        return Hasher.HashPassword(Anyone, password);
+    }
 
     public PasswordCheck Verify(string hash, string password)
     {
+        using var slot = limit.Enter();
         try
         {
             return Hasher.VerifyHashedPassword(Anyone, hash, password) switch

@@ -21,6 +21,9 @@ public static class AuthEndpoints
     }
 
     public static async Task<Ok<TokenDto>> IssueToken(IssueTokenCommand request, IMediator mediator,
-        CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(request, cancellationToken));
+        SignInUsernameLimit usernameLimit, CancellationToken cancellationToken)
+    {
+        usernameLimit.Count(request.Username);
+        return TypedResults.Ok(await mediator.Send(request, cancellationToken));
+    }
 }

@@ -36,6 +36,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             PayloadTooLargeException e => (413, ProblemTypes.PayloadTooLarge, "Payload too large", e.Message),
             UnprocessableMediaException e => (422, ProblemTypes.InvalidMedia, "File cannot be processed", e.Message),
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
+            TooManyRequestsException e => (429, ProblemTypes.TooManyRequests, "Too many requests", e.Message),
             DependencyUnavailableException e => (503, ProblemTypes.Unavailable, "Service unavailable", e.Message),
             _ => (500, ProblemTypes.Internal, "Internal error",
                 "An unexpected error occurred. Quote the trace id when reporting it."),
@@ -45,6 +46,10 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         {
             LogUnavailable(logger, unavailable.Message, exception.GetBaseException().Message);
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(unavailable.RetryAfter);
+        }
+        else if (exception is TooManyRequestsException tooMany)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(tooMany.RetryAfter);
         }
         else if (status >= 500)
         {

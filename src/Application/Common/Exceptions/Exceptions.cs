@@ -140,3 +140,28 @@ public sealed class DependencyUnavailableException : Exception
     /// <summary>How long a client should wait before retrying.</summary>
     public TimeSpan RetryAfter { get; } = DefaultRetryAfter;
 }
+
+/// <summary>
+/// The service is busy with this kind of work (such as password hashing) and refuses more for now; maps to 429 with
+/// <see cref="RetryAfter"/>. The same request may succeed after that wait.
+/// </summary>
+public sealed class TooManyRequestsException : Exception
+{
+    /// <summary>What a client is told to wait before retrying when the thrower does not know better.</summary>
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
+    public TooManyRequestsException() : this("Too many requests of this kind are in progress. Try again shortly.") { }
+
+    public TooManyRequestsException(string message) : base(message) { }
+
+    public TooManyRequestsException(string message, Exception innerException) : base(message, innerException) { }
+
+    public TooManyRequestsException(string message, TimeSpan retryAfter) : base(message)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>How long a client should wait before retrying.</summary>
+    public TimeSpan RetryAfter { get; } = DefaultRetryAfter;
+}
