@@ -23,9 +23,17 @@ public static class SampleImages
 
     private static readonly Lazy<byte[]> HeicPhoto = new(() =>
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("abparts-heic-").FullName, "photo.heic");
-        Cli.HeifEnc("-q", "80", "-o", path, Wallpapers.AutumnJpeg);
-        return File.ReadAllBytes(path);
+        var folder = Directory.CreateTempSubdirectory("abparts-heic-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "photo.heic");
+            Cli.HeifEnc("-q", "80", "-o", path, Wallpapers.AutumnJpeg);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     });
 
     public static byte[] Text => ImageBytes.Text;
