@@ -32,6 +32,8 @@ public static class TrustedProxies
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
             // Both lists start with loopback; only what configuration names is trusted.
+            // ASPDEPR005: KnownNetworks is obsolete in .NET 10 (KnownIPNetworks replaces it), yet the middleware still
+            // reads it and it still starts with loopback, so it must be emptied too; the warning is silenced for this line only.
 #pragma warning disable ASPDEPR005
             options.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
