@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Security;
 using AbParts.Application.Images;
 using AbParts.WebApi.Endpoints;
 using Microsoft.Extensions.Configuration;
@@ -91,7 +92,8 @@ public sealed class ImageCacheTests : IDisposable
     public void Dispose() => _cache.Dispose();
 
     private static CachedImage Image(string version) =>
-        new([1, 2, 3], version, "image/webp", DateTimeOffset.UnixEpoch, IsThumbnail: false);
+        new([1, 2, 3], version, "image/webp", DateTimeOffset.UnixEpoch, IsThumbnail: false,
+            new ImageAccess(MediaAudience.SignedInUsers, version, FixedForItsId: false));
 
     private static ImageCache Create(int seconds) => new(new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["Images:ResponseCacheSeconds"] = $"{seconds}" })

@@ -71,7 +71,7 @@ public sealed class ChatFileAccess(IRepository<ChatFile> files, ICurrentUser cur
     }
 
     /// <summary>Whether <paramref name="caller"/> may see what <paramref name="owner"/> owns in chat: their own, or anything for a super admin.</summary>
-    public static bool MayUse(Caller? caller, UserId owner) => caller is not null && (caller.IsSuperAdmin || caller.UserId == owner);
+    public static bool MayUse(Caller? caller, UserId owner) => MediaAudience.Admits(MediaAudience.OwnedBy(owner), caller);
 
     public static NotFoundException NotFound(Guid id) => NotFoundException.For("File", id);
 }

@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Security;
 using AbParts.Application.Files;
 using AbParts.Application.Organizations;
 using AbParts.Application.Users;
@@ -18,38 +19,91 @@ namespace AbParts.Application.Images;
 /// <summary>Which image is asked for.</summary>
 public abstract record ImageTarget
 {
-    public sealed record UserProfile(Guid UserId) : ImageTarget;
+    public sealed record UserProfile(Guid UserId) : ImageTarget
+    {
+        public override NotFoundException NotFound() => new("The profile photo was not found.");
+    }
 
-    public sealed record OrganizationLogo(Guid OrganizationId) : ImageTarget;
+    public sealed record OrganizationLogo(Guid OrganizationId) : ImageTarget
+    {
+        public override NotFoundException NotFound() => new("The logo was not found.");
+    }
 
-    public sealed record PartImage(Guid PartId, int Index) : ImageTarget;
+    public sealed record PartImage(Guid PartId, int Index) : ImageTarget
+    {
+        public override NotFoundException NotFound() => new("The part image was not found.");
+    }
 
-    public sealed record VideoPoster(Guid VideoId) : ImageTarget;
+    public sealed record VideoPoster(Guid VideoId) : ImageTarget
+    {
+        public override bool FixedForItsId => true;
 
-    /// <summary>The thumbnails of an image chat file: only its owner, a super admin or a signed URL reads them.</summary>
+        public override NotFoundException NotFound() => new("The poster was not found.");
+    }
+
+    /// <summary>The thumbnails of an image chat file.</summary>
     public sealed record ChatFileThumbnail(Guid FileId) : ImageTarget
     {
-        public override bool SameForEveryReader => false;
+        public override bool FixedForItsId => true;
+
+        public override NotFoundException NotFound() => ChatFileAccess.NotFound(FileId);
     }
 
     /// <summary>
-    /// Whether every caller the route lets in gets the same answer, so a cache may share it. Not so for a
-    /// target whose access the application decides per caller: answering it from a cache would skip that decision.
+    /// Whether the image behind the target is made once with its owner and never replaced (a video's poster, a chat
+    /// file's thumbnail), so the target alone pins a signed URL to one version.
     /// </summary>
-    public virtual bool SameForEveryReader => true;
+    public virtual bool FixedForItsId => false;
+
+    /// <summary>
+    /// The one 404 of this target, whatever the reason: its owner does not exist, it has no image, the caller may not
+    /// read it, or a signed URL names another version. Its text names no id the request did not carry.
+    /// </summary>
+    public abstract NotFoundException NotFound();
 }
 
 /// <param name="Size">A thumbnail size, or <c>null</c> for the full image.</param>
 /// <param name="KnownVersions">Entity tags the client already holds (If-None-Match, without quotes); <c>*</c> matches any.</param>
-public sealed record GetImageQuery(ImageTarget Target, int? Size, IReadOnlyCollection<string> KnownVersions)
+/// <param name="UrlVersion">The URL's <c>v</c> parameter: a prefix of <see cref="ImageAccess.Version"/>, or <c>null</c>.</param>
+public sealed record GetImageQuery(ImageTarget Target, int? Size, IReadOnlyCollection<string> KnownVersions, string? UrlVersion = null)
     : IRequest<ImageReply>;
 
 /// <summary>The rendition's facts and, unless the client already holds this version, its bytes.</summary>
-/// <param name="Version">The SHA-256 of the bytes: the strong entity tag and the URL version.</param>
+/// <param name="Version">The SHA-256 of the rendition's bytes: the strong entity tag.</param>
+/// <param name="Access">Who may read the image and which version pins it; a cache keeps it to ask <see cref="ImageAccess.Allows"/> on every hit.</param>
 public sealed record ImageReply(string Version, string ContentType, long Length, DateTimeOffset LastModified,
-    bool IsThumbnail, MediaContent? Content)
+    bool IsThumbnail, ImageAccess Access, MediaContent? Content)
 {
     public bool NotModified => Content is null;
+}
+
+/// <summary>Who may read an image, and the version a signed URL for it must name.</summary>
+/// <param name="Version">
+/// The image's version: the SHA-256 of its full rendition, for every size, so one <c>v</c> names the image and its
+/// thumbnails (each thumbnail's entity tag is its own hash).
+/// </param>
+/// <param name="FixedForItsId">See <see cref="ImageTarget.FixedForItsId"/>.</param>
+public sealed record ImageAccess(MediaAudience Audience, string Version, bool FixedForItsId)
+{
+    /// <summary>The shortest <c>v</c> that pins a URL to one version (64 bits of the hash).</summary>
+    public const int MinVersionLength = 16;
+
+    /// <summary>
+    /// The read rule. A signed URL was issued to a reader who was allowed, so it authorizes the read of the version it
+    /// names, and only that one; without <c>v</c> only an image fixed for its id. Any other request reads what its
+    /// caller's audience admits.
+    /// </summary>
+    public bool Allows(ICurrentUser reader, string? urlVersion)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.HasSignedUrl
+            ? urlVersion is null ? FixedForItsId : IsPinnedBy(urlVersion)
+            : MediaAudience.Admits(Audience, reader.Caller);
+    }
+
+    /// <summary>Whether <paramref name="urlVersion"/> names this version, so the response may be cached as immutable.</summary>
+    public bool IsPinnedBy(string? urlVersion) =>
+        urlVersion is { Length: >= MinVersionLength } && Version.StartsWith(urlVersion, StringComparison.Ordinal);
 }
 
 public sealed class GetImageValidator : AbstractValidator<GetImageQuery>
@@ -65,13 +119,14 @@ public sealed class GetImageValidator : AbstractValidator<GetImageQuery>
 
 public sealed class GetImageHandler(IRepository<User> users, IRepository<Organization> organizations,
     IRepository<Part> parts, IRepository<VideoAsset> videos, IRepository<ImageAsset> images, ChatFileAccess chatFiles,
-    IMediaStores stores)
+    ICurrentUser currentUser, IMediaStores stores)
     : IRequestHandler<GetImageQuery, ImageReply>
 {
     /// <remarks>
     /// The row and the bytes are read one after the other, so a replacement or removal committed in between
     /// leaves no bytes under the key just read. Then the request is answered once more from the start: the
-    /// new image, or 404 if there is none now. Bytes missing under an image that still exists are a fault.
+    /// new image, or 404 if there is none now (a signed URL pinned to the old version gets 404 as well).
+    /// Bytes missing under an image that still exists are a fault.
     /// </remarks>
     public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken) =>
         await TryHandleAsync(request, lastAttempt: false, cancellationToken)
@@ -80,9 +135,15 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
 
     private async Task<ImageReply?> TryHandleAsync(GetImageQuery request, bool lastAttempt, CancellationToken cancellationToken)
     {
-        var id = await ResolveAsync(request.Target, cancellationToken);
-        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken)
-                    ?? throw new NotFoundException("The image was not found.");
+        var target = request.Target;
+        var (id, audience) = await ResolveAsync(target, cancellationToken);
+        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken) ?? throw target.NotFound();
+        var access = new ImageAccess(audience, image.Sha256.Value, target.FixedForItsId);
+        if (!access.Allows(currentUser, request.UrlVersion))
+        {
+            throw target.NotFound();
+        }
+
         var thumbnail = request.Size is { } size ? image.Thumbnail(size) : null;
         var (location, version, length) = thumbnail is null
             ? (image.Location, image.Sha256.Value, image.ByteSize)
@@ -90,7 +151,7 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
 
         if (request.KnownVersions.Contains(version) || request.KnownVersions.Contains("*"))
         {
-            return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, null);
+            return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, access, null);
         }
 
         var content = await stores.Resolve(location.Backend).OpenAsync(location.Key, null, cancellationToken);
@@ -101,34 +162,38 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
                 : null;
         }
 
-        return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, content);
+        return new ImageReply(version, image.ContentType, length, image.CreatedAt, thumbnail is not null, access, content);
     }
 
-    private async Task<ImageAssetId> ResolveAsync(ImageTarget target, CancellationToken cancellationToken) => target switch
+    /// <summary>The image behind the target and who may read it. Profile photos and logos answer one 404 for every miss.</summary>
+    private async Task<(ImageAssetId Id, MediaAudience Audience)> ResolveAsync(ImageTarget target, CancellationToken cancellationToken)
     {
-        ImageTarget.UserProfile(var userId) =>
-            (await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(userId)), cancellationToken)
-             ?? throw NotFoundException.For("User", userId)).ProfilePhotoImageId
-            ?? throw new NotFoundException("The user has no profile photo."),
-        ImageTarget.OrganizationLogo(var organizationId) =>
-            (await organizations.FirstOrDefaultAsync(new OrganizationByIdSpec(new OrganizationId(organizationId)), cancellationToken)
-             ?? throw NotFoundException.For("Organization", organizationId)).LogoImageId
-            ?? throw new NotFoundException("The organization has no logo."),
-        ImageTarget.PartImage(var partId, var index) => PartImageAt(
-            await PartImageRules.PartAsync(parts, partId, cancellationToken), index),
-        ImageTarget.VideoPoster(var videoId) =>
-            (await videos.FirstOrDefaultAsync(new Videos.VideoByIdSpec(new VideoAssetId(videoId)), cancellationToken)
-             ?? throw NotFoundException.For("Video", videoId)).PosterImageId
-            ?? throw new NotFoundException("The video has no poster."),
-        ImageTarget.ChatFileThumbnail(var fileId) =>
-            (await chatFiles.FindAsync(fileId, bySignedUrl: true, cancellationToken)).ThumbnailImageId
-            ?? throw new NotFoundException("The file is not an image; only image files have thumbnails."),
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target."),
-    };
-
-    private static ImageAssetId PartImageAt(Part part, int index)
-    {
-        PartImageRules.EnsureIndex(part, index);
-        return part.ImageAt(index);
+        switch (target)
+        {
+            case ImageTarget.UserProfile(var userId):
+                var user = await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(userId)), cancellationToken)
+                           ?? throw target.NotFound();
+                return (user.ProfilePhotoImageId ?? throw target.NotFound(), MediaAudience.MembersOf(user.OrganizationId));
+            case ImageTarget.OrganizationLogo(var organizationId):
+                var organization = await organizations.FirstOrDefaultAsync(
+                                       new OrganizationByIdSpec(new OrganizationId(organizationId)), cancellationToken)
+                                   ?? throw target.NotFound();
+                return (organization.LogoImageId ?? throw target.NotFound(), MediaAudience.MembersOf(organization.Id));
+            case ImageTarget.PartImage(var partId, var index):
+                var part = await PartImageRules.PartAsync(parts, partId, cancellationToken);
+                PartImageRules.EnsureIndex(part, index);
+                return (part.ImageAt(index), MediaAudience.SignedInUsers);
+            case ImageTarget.VideoPoster(var videoId):
+                var video = await videos.FirstOrDefaultAsync(new Videos.VideoByIdSpec(new VideoAssetId(videoId)), cancellationToken)
+                            ?? throw NotFoundException.For("Video", videoId);
+                return (video.PosterImageId ?? throw new NotFoundException("The video has no poster."), MediaAudience.SignedInUsers);
+            case ImageTarget.ChatFileThumbnail(var fileId):
+                var file = await chatFiles.FindAsync(fileId, bySignedUrl: true, cancellationToken);
+                return (file.ThumbnailImageId
+                        ?? throw new NotFoundException("The file is not an image; only image files have thumbnails."),
+                    MediaAudience.OwnedBy(file.OwnerId));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown image target.");
+        }
     }
 }

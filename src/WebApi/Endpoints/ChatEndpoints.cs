@@ -122,9 +122,11 @@ public static class ChatEndpoints
         ImagesEndpoints.ServeAsync(new ImageTarget.ChatFileThumbnail(id), size ?? DefaultThumbnailSize, v, http, mediator, cache,
             cancellationToken);
 
-    public static async Task<NoContent> DeleteChatFile(Guid id, IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<NoContent> DeleteChatFile(Guid id, IMediator mediator, ImageCache cache,
+        CancellationToken cancellationToken)
     {
         await mediator.Send(new DeleteChatFileCommand(id), cancellationToken);
+        cache.EvictChatFile(id);
         return TypedResults.NoContent();
     }
 

@@ -3,19 +3,20 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace AbParts.WebApi.Endpoints;
 
-/// <summary>A served image held in memory: its bytes and what the response headers need.</summary>
-public sealed record CachedImage(byte[] Bytes, string Version, string ContentType, DateTimeOffset LastModified, bool IsThumbnail);
+/// <summary>A served image held in memory: its bytes, what the response headers need, and who may read it.</summary>
+public sealed record CachedImage(byte[] Bytes, string Version, string ContentType, DateTimeOffset LastModified, bool IsThumbnail,
+    ImageAccess Access);
 
 /// <summary>
 /// Recently served images (renditions of <see cref="ImageTarget"/>s), kept in memory for
 /// <c>Images:ResponseCacheSeconds</c> (default 10) within <c>Images:ResponseCacheMegabytes</c> (default 64),
-/// so a hot image is answered without PostgreSQL. Requests are still authenticated and authorized first;
-/// entries are keyed by what is served (target and size), not by URL, so every signed URL and bearer
-/// request for one image shares an entry. Targets whose access the application decides per caller (chat
-/// files, <see cref="ImageTarget.SameForEveryReader"/>) are never kept.
+/// so a hot image is answered without PostgreSQL. Entries are keyed by what is served (target and size), not
+/// by URL, so every signed URL and bearer request for one image shares an entry. Each entry keeps the
+/// application's <see cref="ImageAccess"/> (who may read the image, which version pins it), and a hit is
+/// served only when <see cref="ImageAccess.Allows"/> admits the request, as the application would have.
 /// </summary>
 /// <remarks>
-/// Consistency: a change on this instance (upload, removal, reorder, video deletion) calls an <c>Evict…</c> method,
+/// Consistency: a change on this instance (upload, removal, reorder, video or chat file deletion) calls an <c>Evict…</c> method,
 /// which moves the owner's <see cref="Generations">generation</see> on; an entry answers only while the
 /// generation it was stored under is current, so the owner's renditions are gone at once. A read that
 /// started before the change and finishes after it cannot bring its stale answer back: <see cref="Set"/>
@@ -46,7 +47,7 @@ public sealed class ImageCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         image = null;
-        if (!Enabled || !target.SameForEveryReader || !_entries.TryGetValue(new Key(target, size), out Entry? entry) || entry is null)
+        if (!Enabled || !_entries.TryGetValue(new Key(target, size), out Entry? entry) || entry is null)
         {
             return false;
         }
@@ -69,7 +70,7 @@ public sealed class ImageCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(image);
-        if (!Enabled || !target.SameForEveryReader || !_generations.IsCurrent(Owner.Of(target), ticket))
+        if (!Enabled || !_generations.IsCurrent(Owner.Of(target), ticket))
         {
             return;
         }
@@ -92,6 +93,9 @@ public sealed class ImageCache : IDisposable
 
     /// <summary>Voids the video's cached poster.</summary>
     public void EvictVideo(Guid videoId) => Evict(new Owner('v', videoId));
+
+    /// <summary>Voids the chat file's cached thumbnails.</summary>
+    public void EvictChatFile(Guid fileId) => Evict(new Owner('f', fileId));
 
     private void Evict(Owner owner) => _generations.Advance(owner);
 

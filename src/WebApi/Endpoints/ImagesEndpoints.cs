@@ -1,3 +1,4 @@
+using AbParts.Application.Common.Security;
 using AbParts.Application.Images;
 using AbParts.WebApi.Auth;
 using MediatR;
@@ -8,8 +9,9 @@ namespace AbParts.WebApi.Endpoints;
 
 /// <summary>
 /// Serving images (the seed's routes). Each takes <c>?size=100|200|300</c> for a thumbnail and, in URLs the
-/// API hands out, <c>v</c> (the content version) which makes the response cacheable as immutable.
-/// Readable with a bearer token or a signed URL.
+/// API hands out, <c>v</c> (the image's version) which makes the response cacheable as immutable and pins a
+/// signed URL to that version. Readable with a bearer token or a signed URL; who may read what is the
+/// application's <see cref="ImageAccess"/>.
 /// </summary>
 public static class ImagesEndpoints
 {
@@ -50,34 +52,42 @@ public static class ImagesEndpoints
         CancellationToken cancellationToken) =>
         TypedResults.Ok(new ImageCountResponse(await mediator.Send(new CountPartImagesQuery(id), cancellationToken)));
 
-    /// <summary>The minimum length of the <c>v</c> parameter that pins a URL to one version (64 bits of the hash).</summary>
-    public const int VersionLength = 16;
+    /// <summary>The length of the <c>v</c> parameter in URLs the API hands out.</summary>
+    public const int VersionLength = ImageAccess.MinVersionLength;
 
     /// <summary>
-    /// Answers from <see cref="ImageCache"/> when it holds the rendition, else asks the application and keeps
-    /// the answer. Either way the same headers: strong ETag, Last-Modified, Cache-Control (1 h full image,
+    /// Answers from <see cref="ImageCache"/> when it holds the rendition and the application's rule admits the
+    /// request (the same 404 as the application's otherwise), else asks the application and keeps the answer.
+    /// Either way the same headers: strong ETag, Last-Modified, Cache-Control (1 h full image,
     /// 24 h thumbnail, immutable when the URL pins the version) and 304 for a known version.
     /// </summary>
     internal static async Task<IResult> ServeAsync(ImageTarget target, int? size, string? version, HttpContext http,
         IMediator mediator, ImageCache cache, CancellationToken cancellationToken)
     {
         var known = EntityTags(http.Request.Headers.IfNoneMatch);
-        if (!cache.TryGet(target, size, out var image))
+        if (cache.TryGet(target, size, out var image))
+        {
+            if (!image.Access.Allows(http.RequestServices.GetRequiredService<ICurrentUser>(), version))
+            {
+                throw target.NotFound();
+            }
+        }
+        else
         {
             var ticket = cache.Ticket(target);
-            var reply = await mediator.Send(new GetImageQuery(target, size, known), cancellationToken);
+            var reply = await mediator.Send(new GetImageQuery(target, size, known, version), cancellationToken);
             if (reply.NotModified)
             {
-                WriteHeaders(http, reply.Version, reply.LastModified, reply.IsThumbnail, version);
+                WriteHeaders(http, reply.Version, reply.LastModified, reply.IsThumbnail, reply.Access.IsPinnedBy(version));
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
             image = new CachedImage(await ReadAllAsync(reply, cancellationToken), reply.Version, reply.ContentType,
-                reply.LastModified, reply.IsThumbnail);
+                reply.LastModified, reply.IsThumbnail, reply.Access);
             cache.Set(target, size, image, ticket);
         }
 
-        WriteHeaders(http, image.Version, image.LastModified, image.IsThumbnail, version);
+        WriteHeaders(http, image.Version, image.LastModified, image.IsThumbnail, image.Access.IsPinnedBy(version));
         if (known.Contains(image.Version) || known.Contains("*"))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -86,12 +96,12 @@ public static class ImagesEndpoints
         return TypedResults.Bytes(image.Bytes, image.ContentType);
     }
 
-    private static void WriteHeaders(HttpContext http, string etag, DateTimeOffset lastModified, bool isThumbnail, string? version)
+    /// <param name="pinned">Whether the URL names the current version: only then may the response be cached as immutable.</param>
+    private static void WriteHeaders(HttpContext http, string etag, DateTimeOffset lastModified, bool isThumbnail, bool pinned)
     {
         var headers = http.Response.Headers;
         headers.ETag = $"\"{etag}\"";
         headers.LastModified = lastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        var pinned = version is { Length: >= VersionLength } && etag.StartsWith(version, StringComparison.Ordinal);
         headers.CacheControl = isThumbnail
             ? pinned ? "private, max-age=86400, immutable" : "private, max-age=86400"
             : pinned ? "private, max-age=3600, immutable" : "private, max-age=3600";

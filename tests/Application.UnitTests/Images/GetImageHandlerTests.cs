@@ -1,4 +1,5 @@
 using AbParts.Application.Common.Exceptions;
+using AbParts.Application.Common.Security;
 using AbParts.Application.Images;
 using AbParts.Application.UnitTests.Support;
 using AbParts.Domain.Images;
@@ -17,9 +18,11 @@ public sealed class GetImageHandlerTests
 
     public GetImageHandlerTests() => _users = new InMemoryRepository<User>(_user);
 
-    private GetImageHandler Handler() =>
+    private GetImageHandler Handler() => Handler(Fakes.CurrentUser(new Caller(_user.Id, _user.OrganizationId, UserRole.User)));
+
+    private GetImageHandler Handler(ICurrentUser reader) =>
         new(_users, new InMemoryRepository<Organization>(), new InMemoryRepository<Part>(), new InMemoryRepository<VideoAsset>(),
-            _fixture.Images, new Files.ChatFileAccess(new InMemoryRepository<Domain.Files.ChatFile>(), Fakes.CurrentUser(null)),
+            _fixture.Images, new Files.ChatFileAccess(new InMemoryRepository<Domain.Files.ChatFile>(), reader), reader,
             _fixture.Store);
 
     private async Task<ImageAsset> PhotoAsync()
@@ -117,6 +120,6 @@ public sealed class GetImageHandlerTests
         var getting = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []),
             CancellationToken.None);
 
-        await getting.Should().ThrowAsync<NotFoundException>().WithMessage("*no profile photo*");
+        await getting.Should().ThrowAsync<NotFoundException>().WithMessage("The profile photo was not found.");
     }
 }
