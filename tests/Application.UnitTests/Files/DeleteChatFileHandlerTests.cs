@@ -34,8 +34,8 @@ public sealed class DeleteChatFileHandlerTests
         $"{(_images.UnitOfWork.InTransaction ? "inside" : "outside")} after {_images.UnitOfWork.Commits} commits";
 
     private DeleteChatFileHandler Handler(Caller? caller) =>
-        new(new ChatFileAccess(_files, Fakes.CurrentUser(caller)), _files, _images.Storage(), new Stores(_postgres, _video),
-            _images.UnitOfWork);
+        new(new ChatFileAccess(_files, Fakes.CurrentUser(caller)),
+            new ChatFileRemoval(_files, _images.Storage(), new Stores(_postgres, _video)), _images.UnitOfWork);
 
     private Task<MediatR.Unit> DeleteAsync(ChatFile file, Caller? caller) =>
         Handler(caller).Handle(new DeleteChatFileCommand(file.Id.Value), CancellationToken.None);
