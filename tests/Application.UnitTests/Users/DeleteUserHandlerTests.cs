@@ -61,16 +61,9 @@ public sealed class DeleteUserHandlerTests
         return await FileAsync(ChatFileType.Pdf, StorageBackend.Local, "%PDF-1.7\n large"u8.ToArray());
     }
 
-    private async Task<ChatFile> FileAsync(ChatFileType type, StorageBackend backend, byte[] bytes, ImageAssetId? thumbnail = null)
-    {
-        var (id, key) = ChatFile.NewKey(type);
-        var stored = await (backend == StorageBackend.Postgres ? _images.Store : _videoStore)
-            .SaveAsync(key, new MemoryStream(bytes), type.ContentType, CancellationToken.None);
-        var file = ChatFile.Create(id, _target.Id, "file" + type.Extensions[0], type, stored.Size, ContentHash.Parse(stored.Sha256),
-            StorageLocation.Create(backend, key), thumbnail, Fakes.Now);
-        _files.Add(file);
-        return file;
-    }
+    private Task<ChatFile> FileAsync(ChatFileType type, StorageBackend backend, byte[] bytes, ImageAssetId? thumbnail = null) =>
+        ChatFakes.StoredFileAsync(_files, backend == StorageBackend.Postgres ? _images.Store : _videoStore, _target.Id, type, bytes,
+            thumbnail);
 
     [Fact]
     public async Task RemovesTheUserWithTheirPhotoFilesAndSessionsAndTheVideoStoreBytesAfterTheCommit()
