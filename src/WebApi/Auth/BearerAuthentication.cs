@@ -31,6 +31,9 @@ public static class BearerAuthentication
         builder.Services.AddOptions<JwtBearerOptions>(SchemeName)
             .Configure<IOptions<JwtOptions>>((bearer, jwt) => Configure(bearer, jwt.Value));
         builder.Services.AddSingleton<SecurityStampCache>();
+        // The handler logs each exception of our events with its stack trace before rethrowing it; the only ones
+        // (the database unreachable while reading a stamp, or a defect) reach the exception handler, which logs them once.
+        builder.Services.AddLogging(logging => logging.AddFilter(typeof(JwtBearerHandler).FullName, LogLevel.Critical));
         return builder;
     }
 
