@@ -20,7 +20,7 @@ public sealed class TokenRevocationTests(ApiFixture api)
         var user = await api.AccountAsync("user");
         var colleague = await api.AccountAsync("user", user.OrganizationId);
         var secondToken = await api.SignInAsync(user.Username, UserAccounts.Password);
-        using var client = api.WithToken(user.Token);
+        using var client = api.WithToken(user.Token); // the change itself makes this instance remember the stamp
 
         using var change = await client.PutAsJsonAsync("/users/me/password",
             new { current_password = UserAccounts.Password, new_password = "another-password-2" });
@@ -38,9 +38,11 @@ public sealed class TokenRevocationTests(ApiFixture api)
         var admin = await api.AccountAsync("admin");
         var colleague = await api.AccountAsync("admin", admin.OrganizationId);
         using var superAdmin = await api.SuperAdminAsync();
+        var before = await api.StatusWithTokenAsync(admin.Token); // the stamp is now remembered by this instance
 
         using var change = await superAdmin.PutAsJsonAsync($"/users/{admin.Id}/role", new { role = "user" });
 
+        before.Should().Be(200);
         change.StatusCode.Should().Be(HttpStatusCode.OK);
         await ShouldBeRevokedAsync(admin.Token);
         (await api.StatusWithTokenAsync(colleague.Token)).Should().Be(200);
@@ -67,9 +69,11 @@ public sealed class TokenRevocationTests(ApiFixture api)
         var user = await api.AccountAsync("user");
         var colleague = await api.AccountAsync("user", user.OrganizationId);
         using var superAdmin = await api.SuperAdminAsync();
+        var before = await api.StatusWithTokenAsync(user.Token); // the stamp is now remembered by this instance
 
         using var removal = await superAdmin.DeleteAsync($"/users/{user.Id}");
 
+        before.Should().Be(200);
         removal.StatusCode.Should().Be(HttpStatusCode.NoContent);
         await ShouldBeRevokedAsync(user.Token);
         (await api.StatusWithTokenAsync(colleague.Token)).Should().Be(200);
