@@ -25,6 +25,8 @@ public static class ApplicationDependencyInjection
         services.AddScoped<AbParts.Application.Images.ImageStorage>();
         services.AddScoped<AbParts.Application.Videos.VideoStorage>();
         services.AddScoped<AbParts.Application.Files.ChatFileAccess>();
+        services.AddScoped<AbParts.Application.Files.ChatFileRemoval>();
+        services.AddScoped<AbParts.Application.Users.UserAdministration>();
         RegisterClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         RegisterClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
 

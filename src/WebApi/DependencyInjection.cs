@@ -49,17 +49,16 @@ public static class WebApiDependencyInjection
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
         services.AddAccessTokens(configuration);
-        services.AddSingleton<ValidatedTokenCache>();
         services.AddSignedUrls(configuration);
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+        services.AddAuthentication(BearerAuthentication.SchemeName)
+            .AddAbPartsBearer()
             .AddScheme<AuthenticationSchemeOptions, SignedUrlAuthenticationHandler>(SignedUrlAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.SuperAdmin, policy => policy.RequireRole(Policies.SuperAdmin))
             .AddPolicy(Policies.MediaReader, policy => policy
-                .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthenticationHandler.SchemeName)
+                .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthentication.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddTrustedProxies(configuration);
         services.AddSignInRateLimiting(configuration);

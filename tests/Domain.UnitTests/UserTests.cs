@@ -76,6 +76,73 @@ public sealed class UserTests
     }
 
     [Fact]
+    public void ANewUserHasARandomSecurityStampOf128Bits()
+    {
+        var one = NewUser();
+        var other = NewUser();
+
+        one.SecurityStamp.Should().HaveLength(User.SecurityStampLength).And.MatchRegex("^[A-Za-z0-9_-]+$");
+        other.SecurityStamp.Should().NotBe(one.SecurityStamp);
+    }
+
+    [Fact]
+    public void ChangingThePasswordRotatesTheSecurityStamp()
+    {
+        var user = NewUser();
+        var before = user.SecurityStamp;
+
+        user.ChangePasswordHash("new-hash");
+
+        user.SecurityStamp.Should().NotBe(before).And.HaveLength(User.SecurityStampLength);
+    }
+
+    [Fact]
+    public void RehashingThePasswordKeepsTheSecurityStamp()
+    {
+        var user = NewUser();
+        var before = user.SecurityStamp;
+
+        user.RehashPassword("stronger-hash-of-the-same-password");
+
+        user.PasswordHash.Should().Be("stronger-hash-of-the-same-password");
+        user.SecurityStamp.Should().Be(before);
+    }
+
+    [Fact]
+    public void ChangingTheRoleRotatesTheSecurityStamp()
+    {
+        var user = NewUser(UserRole.Admin);
+        var before = user.SecurityStamp;
+
+        user.ChangeRole(UserRole.User);
+
+        user.Role.Should().Be(UserRole.User);
+        user.SecurityStamp.Should().NotBe(before);
+    }
+
+    [Fact]
+    public void GivingTheSameRoleAgainChangesNothing()
+    {
+        var user = NewUser(UserRole.Admin);
+        var before = user.SecurityStamp;
+
+        user.ChangeRole(UserRole.Admin);
+
+        user.SecurityStamp.Should().Be(before);
+    }
+
+    [Fact]
+    public void RejectsChangingToAnUndefinedRole()
+    {
+        var user = NewUser();
+
+        var changing = () => user.ChangeRole((UserRole)42);
+
+        changing.Should().Throw<DomainException>().WithMessage("*role*");
+        user.Role.Should().Be(UserRole.User);
+    }
+
+    [Fact]
     public void ReplaceProfilePhotoReturnsNullTheFirstTime()
     {
         var user = NewUser();

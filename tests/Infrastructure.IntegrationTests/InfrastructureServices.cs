@@ -1,4 +1,7 @@
 using AbParts.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +31,13 @@ public sealed class InfrastructureServices : IAsyncDisposable
     {
         await using var scope = Scope();
         return await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+    }
+
+    /// <summary>Applies the migrations up to and including <paramref name="migration"/>, as a database of that time had them.</summary>
+    public async Task MigrateToAsync(string migration)
+    {
+        await using var scope = Scope();
+        await scope.ServiceProvider.GetRequiredService<AbPartsDbContext>().GetService<IMigrator>().MigrateAsync(migration);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

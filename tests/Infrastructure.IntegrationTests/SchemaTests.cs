@@ -108,7 +108,8 @@ public sealed class SchemaTests
         var second = await services.MigrateAsync();
 
         first.Should().Equal("20261121000000_InitialSchema", "20261121060000_Videos",
-            "20261121070000_PartGalleryUniquePositions", "20261204080000_ChatFiles", "20261205090000_LegacyImageImports");
+            "20261121070000_PartGalleryUniquePositions", "20261204080000_ChatFiles", "20261205090000_LegacyImageImports",
+            "20261206090000_UserSecurityStamps");
         second.Should().BeEmpty();
     }
 
@@ -124,9 +125,9 @@ public sealed class SchemaTests
         var all = await one.MigrateAsync();
 
         results.Should().ContainSingle(applied => applied.Count > 0, "one process applies, the other finds it done")
-            .Which.Should().HaveCount(5);
+            .Which.Should().HaveCount(6);
         all.Should().BeEmpty();
-        (await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history")).Should().Be(5);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history")).Should().Be(6);
     }
 
     /// <summary>The parts of a schema that must match, each as a sorted list of readable lines.</summary>

@@ -1,10 +1,6 @@
 using System.Net;
-using System.Security.Claims;
-using System.Text;
 using AbParts.WebApi.ErrorHandling;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AbParts.WebApi.FunctionalTests;
 
@@ -78,25 +74,11 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     /// <summary>A valid user token signed with the service's key: signing in would itself need the database.</summary>
-    private static string SignedToken()
+    private static string SignedToken() => TestTokens.Sign(new Dictionary<string, object>
     {
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = ApiFixture.Issuer,
-            Audience = ApiFixture.Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddMinutes(10),
-            Subject = new ClaimsIdentity(
-            [
-                new Claim("sub", Guid.NewGuid().ToString()),
-                new Claim("org", Guid.NewGuid().ToString()),
-                new Claim("role", "user"),
-                new Claim("name", "reader"),
-            ]),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ApiFixture.SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+        ["sub"] = Guid.NewGuid().ToString(),
+        ["org"] = Guid.NewGuid().ToString(),
+        ["role"] = "user",
+        ["name"] = "reader",
+    });
 }

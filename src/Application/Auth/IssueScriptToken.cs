@@ -37,7 +37,7 @@ public sealed class IssueScriptTokenHandler(IRepository<User> users, IAccessToke
     {
         var user = await users.FirstOrDefaultAsync(new UserByUsernameSpec(Username.Create(request.Username)), cancellationToken)
                    ?? throw new NotFoundException($"User '{request.Username}' was not found.");
-        var token = tokenIssuer.Issue(new Caller(user.Id, user.OrganizationId, user.Role), user.Username.Value, request.Lifetime);
+        var token = tokenIssuer.Issue(user, request.Lifetime);
         return new TokenDto(token.Value, "bearer", (int)token.Lifetime.TotalSeconds);
     }
 }

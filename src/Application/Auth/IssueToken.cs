@@ -42,11 +42,11 @@ public sealed class IssueTokenHandler(IRepository<User> users, IPasswordHasher p
 
         if (check == PasswordCheck.SuccessRehashNeeded)
         {
-            user.ChangePasswordHash(passwordHasher.Hash(request.Password));
+            user.RehashPassword(passwordHasher.Hash(request.Password));
             await unitOfWork.SaveChangesAsync(cancellationToken);
         }
 
-        var token = tokenIssuer.Issue(new Caller(user.Id, user.OrganizationId, user.Role), user.Username.Value);
+        var token = tokenIssuer.Issue(user);
         return new TokenDto(token.Value, "bearer", (int)token.Lifetime.TotalSeconds);
     }
 

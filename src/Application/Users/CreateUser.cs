@@ -23,6 +23,14 @@ public static class PasswordRules
         rule.NotEmpty().MinimumLength(MinLength).MaximumLength(MaxLength);
 }
 
+/// <summary>The role rule shared by every use case that sets one: one of the wire names.</summary>
+public static class RoleRules
+{
+    public static IRuleBuilderOptions<T, string> KnownRole<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(r => UserRoleNames.TryParse(r, out _))
+            .WithMessage($"'role' must be one of: {string.Join(", ", UserRoleNames.All)}.");
+}
+
 public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
 {
     public CreateUserValidator()
@@ -30,8 +38,7 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
         RuleFor(c => c.Username).Must(u => Username.TryCreate(u, out _)).WithMessage(Domain.Users.Username.Rule);
         RuleFor(c => c.Password).StrongPassword();
         RuleFor(c => c.OrganizationId).NotEmpty();
-        RuleFor(c => c.Role).Must(r => UserRoleNames.TryParse(r, out _))
-            .WithMessage($"'role' must be one of: {string.Join(", ", UserRoleNames.All)}.");
+        RuleFor(c => c.Role).KnownRole();
     }
 }
 

@@ -17,7 +17,12 @@ public sealed record UserDto(Guid Id, string Username, string Role, Guid Organiz
 
 public sealed class UserByIdSpec : Specification<User>
 {
-    public UserByIdSpec(UserId id) => Query.Where(u => u.Id == id);
+    /// <param name="readOnly">Untracked, so that a later read in the same unit of work (after a lock) sees the row afresh.</param>
+    public UserByIdSpec(UserId id, bool readOnly = false)
+    {
+        Query.Where(u => u.Id == id)
+            .AsNoTracking(readOnly);
+    }
 }
 
 public sealed class UserByUsernameSpec : Specification<User>

@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using AbParts.Domain.Common;
 using AbParts.Domain.Images;
 using AbParts.Domain.Organizations;
@@ -25,7 +27,11 @@ public sealed class User : IAggregateRoot
         Role = role;
         OrganizationId = organizationId;
         CreatedAt = createdAt;
+        SecurityStamp = NewSecurityStamp();
     }
+
+    /// <summary>Length of a security stamp: 128 random bits in base64url without padding.</summary>
+    public const int SecurityStampLength = 22;
 
     public UserId Id { get; private set; }
 
@@ -44,6 +50,12 @@ public sealed class User : IAggregateRoot
     public string? ProfilePhotoUrl { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// Changes whenever what a token says about the user stops being true (a new password, another role).
+    /// Tokens carry the stamp they were issued with; one that no longer matches is refused.
+    /// </summary>
+    public string SecurityStamp { get; private set; } = string.Empty;
 
     public static User Create(Username username, string passwordHash, UserRole role, OrganizationId organizationId,
         DateTimeOffset now)
@@ -65,10 +77,34 @@ public sealed class User : IAggregateRoot
 
     public bool IsSuperAdmin => Role == UserRole.SuperAdmin;
 
+    /// <summary>Sets a new password (its hash); the tokens issued before stop working.</summary>
     public void ChangePasswordHash(string passwordHash)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
         PasswordHash = passwordHash;
+        SecurityStamp = NewSecurityStamp();
+    }
+
+    /// <summary>Stores the same password hashed with stronger settings; tokens keep working.</summary>
+    public void RehashPassword(string passwordHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);
+        PasswordHash = passwordHash;
+    }
+
+    /// <summary>Gives the user another role; the tokens issued before stop working. The same role changes nothing.</summary>
+    public void ChangeRole(UserRole role)
+    {
+        if (!Enum.IsDefined(role))
+        {
+            throw new DomainException($"Unknown role '{role}'.");
+        }
+
+        if (role != Role)
+        {
+            Role = role;
+            SecurityStamp = NewSecurityStamp();
+        }
     }
 
     /// <summary>Sets a new profile photo and returns the one it replaces, which the caller deletes.</summary>
@@ -78,4 +114,6 @@ public sealed class User : IAggregateRoot
         ProfilePhotoImageId = photo;
         return previous;
     }
+
+    private static string NewSecurityStamp() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 }

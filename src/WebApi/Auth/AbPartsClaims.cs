@@ -14,6 +14,9 @@ public static class AbPartsClaims
     public const string Name = "name";
     public const string TokenId = "jti";
 
+    /// <summary>The user's security stamp when the token was issued; a token whose stamp is no longer current is refused.</summary>
+    public const string SecurityStamp = "stamp";
+
     /// <summary>Reads the caller from a validated principal; <c>null</c> if any claim is missing or malformed.</summary>
     public static Caller? ToCaller(this ClaimsPrincipal principal)
     {

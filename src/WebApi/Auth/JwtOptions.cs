@@ -26,9 +26,17 @@ public sealed class JwtOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Tolerated clock difference between issuer and validator.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    /// <summary>Tolerated clock difference between issuer and validator; 30 seconds at most.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a user's security stamp is remembered, so a bearer request does not read the database. A new
+    /// password, a role change or a removal made through this instance takes effect at once; made elsewhere
+    /// (another instance, a command-line verb), within this time. Zero reads the stamp on every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SecurityStampCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     public byte[] SigningKeyBytes() => Encoding.UTF8.GetBytes(SigningKey ?? string.Empty);
 }

@@ -7,16 +7,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AbParts.WebApi.Auth;
 
-/// <summary>Issues compact HS256 JWS tokens carrying user id, organization id and role.</summary>
+/// <summary>Issues compact HS256 JWS tokens carrying user id, organization id, role, name and security stamp.</summary>
 internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider time) : IAccessTokenIssuer
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(Caller caller, string username) => Issue(caller, username, options.Value.Lifetime);
+    public AccessToken Issue(User user) => Issue(user, options.Value.Lifetime);
 
-    public AccessToken Issue(Caller caller, string username, TimeSpan lifetime)
+    public AccessToken Issue(User user, TimeSpan lifetime)
     {
-        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(user);
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -28,10 +28,11 @@ internal sealed class JwtTokenIssuer(IOptions<JwtOptions> options, TimeProvider 
             Expires = now + lifetime,
             Subject = new ClaimsIdentity(
             [
-                new Claim(AbPartsClaims.Subject, caller.UserId.Value.ToString()),
-                new Claim(AbPartsClaims.Organization, caller.OrganizationId.Value.ToString()),
-                new Claim(AbPartsClaims.Role, caller.Role.ToName()),
-                new Claim(AbPartsClaims.Name, username),
+                new Claim(AbPartsClaims.Subject, user.Id.Value.ToString()),
+                new Claim(AbPartsClaims.Organization, user.OrganizationId.Value.ToString()),
+                new Claim(AbPartsClaims.Role, user.Role.ToName()),
+                new Claim(AbPartsClaims.Name, user.Username.Value),
+                new Claim(AbPartsClaims.SecurityStamp, user.SecurityStamp),
                 new Claim(AbPartsClaims.TokenId, Guid.NewGuid().ToString("N")),
             ]),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()),

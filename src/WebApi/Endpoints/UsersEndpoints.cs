@@ -26,8 +26,29 @@ public static class UsersEndpoints
             .WithName(nameof(ListUsers))
             .WithSummary("List users by username, a page at a time")
             .ProducesValidationProblem();
+        group.MapPut("/me/password", ChangePassword)
+            .WithName(nameof(ChangePassword))
+            .WithSummary("Change your own password; your earlier tokens stop working")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}/role", ChangeUserRole)
+            .WithName(nameof(ChangeUserRole))
+            .WithSummary("Give a user another role (super admin, not yourself); the user's earlier tokens stop working")
+            .RequireAuthorization(Policies.SuperAdmin)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:guid}", DeleteUser)
+            .WithName(nameof(DeleteUser))
+            .WithSummary("Remove a user with their profile photo, chat files and sessions (super admin, not yourself)")
+            .RequireAuthorization(Policies.SuperAdmin)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    /// <summary>The body of <c>PUT /users/{id}/role</c>.</summary>
+    public sealed record ChangeUserRoleRequest(string Role);
 
     public static async Task<Created<UserDto>> CreateUser(CreateUserCommand request, IMediator mediator,
         CancellationToken cancellationToken)
@@ -42,4 +63,30 @@ public static class UsersEndpoints
     public static async Task<Ok<PagedList<UserDto>>> ListUsers(IMediator mediator, CancellationToken cancellationToken,
         int page = 1, [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
         TypedResults.Ok(await mediator.Send(new ListUsersQuery(page, pageSize), cancellationToken));
+
+    public static async Task<NoContent> ChangePassword(ChangePasswordCommand request, HttpContext http, IMediator mediator,
+        SecurityStampCache stamps, CancellationToken cancellationToken)
+    {
+        await mediator.Send(request, cancellationToken);
+        stamps.Evict(http.User.ToCaller()!.UserId.Value);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<UserDto>> ChangeUserRole(Guid id, ChangeUserRoleRequest request, IMediator mediator,
+        SecurityStampCache stamps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var user = await mediator.Send(new ChangeUserRoleCommand(id, request.Role), cancellationToken);
+        stamps.Evict(id);
+        return TypedResults.Ok(user);
+    }
+
+    public static async Task<NoContent> DeleteUser(Guid id, IMediator mediator, SecurityStampCache stamps, ImageCache images,
+        CancellationToken cancellationToken)
+    {
+        await mediator.Send(new DeleteUserCommand(id), cancellationToken);
+        stamps.Evict(id);
+        images.EvictUser(id);
+        return TypedResults.NoContent();
+    }
 }

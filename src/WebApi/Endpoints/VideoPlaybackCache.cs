@@ -1,5 +1,4 @@
 using AbParts.Application.Videos;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace AbParts.WebApi.Endpoints;
 
@@ -10,49 +9,14 @@ namespace AbParts.WebApi.Endpoints;
 /// a lookup that was still running when the video was deleted. Another instance keeps its lookup until the
 /// lifetime ends, but a request there finds no bytes, drops the lookup and answers 404.
 /// </summary>
-public sealed class VideoPlaybackCache : IDisposable
+public sealed class VideoPlaybackCache(IConfiguration configuration) : GuardedCache<VideoPlayback>(MaxVideos, Lifetime(configuration))
 {
     /// <summary>Most videos kept at once.</summary>
     public const int MaxVideos = 10_000;
 
-    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxVideos });
-    private readonly Generations _generations = new();
-    private readonly TimeSpan _lifetime;
-
-    public VideoPlaybackCache(IConfiguration configuration)
+    private static TimeSpan Lifetime(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        _lifetime = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Videos:LookupCacheSeconds", 10)));
+        return TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Videos:LookupCacheSeconds", 10)));
     }
-
-    /// <summary>The cached lookup of the video, else <paramref name="lookup"/>'s answer, kept for next time.</summary>
-    public async Task<VideoPlayback> GetAsync(Guid id, Func<Task<VideoPlayback>> lookup)
-    {
-        ArgumentNullException.ThrowIfNull(lookup);
-        if (_lifetime <= TimeSpan.Zero)
-        {
-            return await lookup();
-        }
-
-        if (_entries.TryGetValue(id, out Entry? entry) && entry is not null && _generations.IsCurrent(id, entry.Generation))
-        {
-            return entry.Playback;
-        }
-
-        var ticket = _generations.Ticket(id);
-        var playback = await lookup();
-        if (_generations.IsCurrent(id, ticket))
-        {
-            _entries.Set(id, new Entry(playback, ticket), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
-        }
-
-        return playback;
-    }
-
-    /// <summary>Voids the video's lookup (after it was deleted).</summary>
-    public void Evict(Guid id) => _generations.Advance(id);
-
-    public void Dispose() => _entries.Dispose();
-
-    private sealed record Entry(VideoPlayback Playback, long Generation);
 }

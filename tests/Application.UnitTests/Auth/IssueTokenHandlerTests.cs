@@ -24,7 +24,7 @@ public sealed class IssueTokenHandlerTests
     {
         _user = Fakes.User("alice", _organization, UserRole.Admin, Password);
         _users = new(_user);
-        _issuer.Setup(i => i.Issue(It.IsAny<Caller>(), It.IsAny<string>()))
+        _issuer.Setup(i => i.Issue(It.IsAny<User>()))
             .Returns(new AccessToken("signed.jwt.value", TimeSpan.FromMinutes(30)));
     }
 
@@ -47,7 +47,7 @@ public sealed class IssueTokenHandlerTests
 
         await Handler().Handle(command, CancellationToken.None);
 
-        _issuer.Verify(i => i.Issue(new Caller(_user.Id, _organization.Id, UserRole.Admin), "alice"), Times.Once);
+        _issuer.Verify(i => i.Issue(_user), Times.Once);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class IssueTokenHandlerTests
         var issuing = () => Handler().Handle(command, CancellationToken.None);
 
         await issuing.Should().ThrowAsync<AuthenticationFailedException>();
-        _issuer.Verify(i => i.Issue(It.IsAny<Caller>(), It.IsAny<string>()), Times.Never);
+        _issuer.Verify(i => i.Issue(It.IsAny<User>()), Times.Never);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class IssueTokenHandlerTests
         var issuing = () => Handler().Handle(command, CancellationToken.None);
 
         await issuing.Should().ThrowAsync<AuthenticationFailedException>();
-        _issuer.Verify(i => i.Issue(It.IsAny<Caller>(), It.IsAny<string>()), Times.Never);
+        _issuer.Verify(i => i.Issue(It.IsAny<User>()), Times.Never);
     }
 
     [Fact]
@@ -132,11 +132,13 @@ public sealed class IssueTokenHandlerTests
     {
         _hasher.Setup(h => h.Verify("hashed:" + Password, Password)).Returns(PasswordCheck.SuccessRehashNeeded);
         _hasher.Setup(h => h.Hash(Password)).Returns("rehashed");
+        var stamp = _user.SecurityStamp;
 
         var token = await Handler().Handle(new IssueTokenCommand("alice", Password), CancellationToken.None);
 
         token.AccessToken.Should().Be("signed.jwt.value");
         _user.PasswordHash.Should().Be("rehashed");
+        _user.SecurityStamp.Should().Be(stamp, "the password is the same, so the tokens issued before stay good");
         _unitOfWork.SaveCount.Should().Be(1);
     }
 }

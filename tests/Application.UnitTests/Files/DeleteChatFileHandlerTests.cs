@@ -34,8 +34,8 @@ public sealed class DeleteChatFileHandlerTests
         $"{(_images.UnitOfWork.InTransaction ? "inside" : "outside")} after {_images.UnitOfWork.Commits} commits";
 
     private DeleteChatFileHandler Handler(Caller? caller) =>
-        new(new ChatFileAccess(_files, Fakes.CurrentUser(caller)), _files, _images.Storage(), new Stores(_postgres, _video),
-            _images.UnitOfWork);
+        new(new ChatFileAccess(_files, Fakes.CurrentUser(caller)),
+            new ChatFileRemoval(_files, _images.Storage(), new Stores(_postgres, _video)), _images.UnitOfWork);
 
     private Task<MediatR.Unit> DeleteAsync(ChatFile file, Caller? caller) =>
         Handler(caller).Handle(new DeleteChatFileCommand(file.Id.Value), CancellationToken.None);
@@ -47,16 +47,9 @@ public sealed class DeleteChatFileHandlerTests
         return await FileAsync(ChatFileType.Jpeg, StorageBackend.Postgres, [0xFF, 0xD8, 0xFF, 0xE0], thumbnail.Id);
     }
 
-    private async Task<ChatFile> FileAsync(ChatFileType type, StorageBackend backend, byte[] bytes, ImageAssetId? thumbnail = null)
-    {
-        var (id, key) = ChatFile.NewKey(type);
-        var stored = await (backend == StorageBackend.Postgres ? _images.Store : _videoStore)
-            .SaveAsync(key, new MemoryStream(bytes), type.ContentType, CancellationToken.None);
-        var file = ChatFile.Create(id, _owner.UserId, "file" + type.Extensions[0], type, stored.Size, ContentHash.Parse(stored.Sha256),
-            StorageLocation.Create(backend, key), thumbnail, Fakes.Now);
-        _files.Add(file);
-        return file;
-    }
+    private Task<ChatFile> FileAsync(ChatFileType type, StorageBackend backend, byte[] bytes, ImageAssetId? thumbnail = null) =>
+        ChatFakes.StoredFileAsync(_files, backend == StorageBackend.Postgres ? _images.Store : _videoStore, _owner.UserId, type, bytes,
+            thumbnail);
 
     [Fact]
     public async Task TheOwnerDeletesAnImageFileWithItsThumbnailAndItsBytesInsideTheTransaction()

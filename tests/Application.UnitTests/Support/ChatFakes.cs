@@ -35,6 +35,21 @@ public static class ChatFakes
         return ChatFile.Create(id, owner, name, ChatFileType.Text, 10, ContentHash.Of([1, 2, 3]),
             StorageLocation.Create(StorageBackend.Postgres, key), null, Fakes.Now);
     }
+
+    /// <summary>A file of <paramref name="owner"/> whose <paramref name="bytes"/> are saved in <paramref name="store"/>, added to <paramref name="files"/>.</summary>
+    public static async Task<ChatFile> StoredFileAsync(InMemoryRepository<ChatFile> files, IMediaStore store, UserId owner,
+        ChatFileType type, byte[] bytes, ImageAssetId? thumbnail = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(type);
+        var (id, key) = ChatFile.NewKey(type);
+        var stored = await store.SaveAsync(key, new MemoryStream(bytes), type.ContentType, CancellationToken.None);
+        var file = ChatFile.Create(id, owner, "file" + type.Extensions[0], type, stored.Size, ContentHash.Parse(stored.Sha256),
+            StorageLocation.Create(store.Backend, key), thumbnail, Fakes.Now);
+        files.Add(file);
+        return file;
+    }
 }
 
 /// <summary>

@@ -157,11 +157,13 @@ public sealed class EnsureSuperAdminHandlerTests
         var operations = Fakes.Organization("Operations");
         var ops = Fakes.User("ops", operations, UserRole.SuperAdmin, password: "old-password");
         _users.Add(ops);
+        var stamp = ops.SecurityStamp;
 
         var result = await Ensure("ops", "new-password", "Operations");
 
         result.Should().Be(new EnsureSuperAdminResult(SuperAdminOutcome.PasswordReset, "ops", null));
         ops.PasswordHash.Should().Be("hashed:new-password");
+        ops.SecurityStamp.Should().NotBe(stamp, "the tokens issued with the old password stop working");
         _unitOfWork.SaveCount.Should().Be(1);
     }
 

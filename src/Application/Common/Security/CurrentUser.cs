@@ -21,14 +21,17 @@ public sealed record Caller(UserId UserId, OrganizationId OrganizationId, UserRo
     public bool IsSuperAdmin => Role == UserRole.SuperAdmin;
 }
 
-/// <summary>Issues the bearer token a signed-in user presents.</summary>
+/// <summary>
+/// Issues the bearer token a signed-in user presents: it speaks for the user's id, organization, role and name,
+/// and carries the user's security stamp, so it stops working when the password or role changes.
+/// </summary>
 public interface IAccessTokenIssuer
 {
     /// <summary>A token of the configured lifetime, as sign-in hands out.</summary>
-    AccessToken Issue(Caller caller, string username);
+    AccessToken Issue(User user);
 
     /// <summary>A token of <paramref name="lifetime"/>, as an operator issues one for a script.</summary>
-    AccessToken Issue(Caller caller, string username, TimeSpan lifetime);
+    AccessToken Issue(User user, TimeSpan lifetime);
 }
 
 public sealed record AccessToken(string Value, TimeSpan Lifetime);

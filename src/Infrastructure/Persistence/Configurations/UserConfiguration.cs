@@ -29,6 +29,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .IsConcurrencyToken();
         builder.HasOne<ImageAsset>().WithMany().HasForeignKey(u => u.ProfilePhotoImageId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(u => u.ProfilePhotoUrl).HasColumnType("text");
+        builder.Property(u => u.SecurityStamp).HasMaxLength(User.SecurityStampLength);
         builder.Ignore(u => u.IsSuperAdmin);
     }
 }
