@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Domain.Media;
 using AbParts.Infrastructure.Persistence;
-using AbParts.Infrastructure.Storage;
 using AbParts.Tests.Support;
 using FluentAssertions.Execution;
 using Microsoft.EntityFrameworkCore;
