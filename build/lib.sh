@@ -67,6 +67,20 @@ ensure_npm_tools() {
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
+# ensure_dotnet_tools: restores the local .NET tools of .config/dotnet-tools.json (dotnet-ef, ADR 0028), so that
+# `dotnet ef` works in a fresh clone; a quick no-op when they are restored already.
+ensure_dotnet_tools() {
+  command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK"
+  local out
+  out="$(mktemp)"
+  if ! (cd "$ROOT" && dotnet tool restore) >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    die "dotnet tool restore failed"
+  fi
+  rm -f "$out"
+}
+
 # ensure_built: builds the API in Release (dotnet build is incremental).
 ensure_built() {
   command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK"

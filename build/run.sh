@@ -12,6 +12,7 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 ensure_packages curl
 ensure_npm_tools
+ensure_dotnet_tools
 ensure_built
 app_env
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"

@@ -14,6 +14,7 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 # plasma-workspace-wallpapers: real photographs for the image tests; libheif-examples: heif-enc makes HEIC inputs.
 ensure_packages plasma-workspace-wallpapers libheif-examples
 ensure_npm_tools
+ensure_dotnet_tools
 
 # In /tmp (not $TMPDIR) and owned by postgres, so the server can always reach it.
 tmp="$(mktemp -d /tmp/abparts-test.XXXXXX)"

@@ -9,7 +9,6 @@ using AbParts.Infrastructure.Storage;
 using AbParts.Infrastructure.Storage.S3;
 using AbParts.Infrastructure.Video;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,11 +28,7 @@ public static class InfrastructureDependencyInjection
                 $"which provides a private PostgreSQL, or set ConnectionStrings__{ConnectionStringName}.");
         }
 
-        services.AddDbContext<AbPartsDbContext>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationStatus.HistoryTable))
-            // The migrations are hand-written without a model snapshot (ADR 0003); a test proves the
-            // migrated schema equals the model's, which is what this warning would guard.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddDbContext<AbPartsDbContext>(options => AbPartsDbContext.UsePostgres(options, connectionString));
         services.AddScoped<IUnitOfWork>(provider => provider.GetRequiredService<AbPartsDbContext>());
         services.AddScoped(typeof(IRepository<>), typeof(EfRepository<>));
         services.AddScoped<DatabaseMigrator>();

@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AbParts.Infrastructure.IntegrationTests;
 
-/// <summary>The hand-written migrations must produce exactly the schema EF derives from the model.</summary>
+/// <summary>
+/// The migrations must produce exactly the schema EF derives from the model, and the model snapshot that
+/// `dotnet ef` diffs against must be the model, so that no change is left without its migration (ADR 0028).
+/// </summary>
 public sealed class SchemaTests
 {
     // What the migrations create that the EF model cannot express, and so the only difference allowed:
@@ -46,6 +49,21 @@ public sealed class SchemaTests
         actual.Indexes.Except(MigrationOnlyIndexes).Should().Equal(expected.Indexes);
         actual.Constraints.Should().Contain(MigrationOnlyConstraints);
         actual.Constraints.Except(MigrationOnlyConstraints).Should().Equal(expected.Constraints);
+    }
+
+    [Fact]
+    public async Task TheModelSnapshotIsTheModelSoNoChangeLacksItsMigration()
+    {
+        // Comparing the model with the snapshot needs no database, only the provider's settings.
+        await using var services = new InfrastructureServices(TestDatabase.ServerConnectionString);
+        await using var scope = services.Scope();
+        await using var designTime = new DesignTimeDbContextFactory().CreateDbContext([]);
+
+        var serviceChanges = scope.ServiceProvider.GetRequiredService<AbPartsDbContext>().Database.HasPendingModelChanges();
+        var designTimeChanges = designTime.Database.HasPendingModelChanges();
+
+        serviceChanges.Should().BeFalse("a model change needs its `dotnet ef migrations add`");
+        designTimeChanges.Should().BeFalse("`dotnet ef` builds the service's model");
     }
 
     [Fact]

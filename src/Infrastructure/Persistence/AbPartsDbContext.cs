@@ -30,6 +30,10 @@ public sealed class AbPartsDbContext(DbContextOptions<AbPartsDbContext> options)
 
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
 
+    /// <summary>The provider settings, shared by the service's registration and <c>dotnet ef</c>.</summary>
+    internal static void UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationStatus.HistoryTable));
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AbPartsDbContext).Assembly);

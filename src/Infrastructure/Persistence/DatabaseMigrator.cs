@@ -7,7 +7,7 @@ using Npgsql;
 namespace AbParts.Infrastructure.Persistence;
 
 /// <summary>
-/// Applies the hand-written migrations. Safe to run twice (applied migrations are skipped) and from
+/// Applies the migrations. Safe to run twice (applied migrations are skipped) and from
 /// several processes at once: the database is created if missing (a concurrent creator is tolerated)
 /// and the migration itself runs under a PostgreSQL advisory lock.
 /// </summary>

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AbParts.Infrastructure.Persistence.Migrations;
 
 /// <summary>
-/// Organizations, users, parts, image metadata and the PostgreSQL media store. Written by hand (ADR 0003): the EF design
-/// package does not restore here. <c>SchemaTests</c> proves the result equals the model's schema.
+/// Organizations, users, parts, image metadata and the PostgreSQL media store. Written by hand, as were the migrations up
+/// to <c>LegacyImageImports</c>, before the EF design package restored here (ADR 0003, superseded by ADR 0028).
 /// </summary>
 [DbContext(typeof(AbPartsDbContext))]
 [Migration("20261121000000_InitialSchema")]
