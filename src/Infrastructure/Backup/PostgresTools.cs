@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using AbParts.Application.Backups;
+using AbParts.Infrastructure.Processes;
 using Npgsql;
 
 namespace AbParts.Infrastructure.Backup;
@@ -20,15 +19,15 @@ public sealed class BackupOptions
 }
 
 /// <summary>
-/// Runs pg_dump and pg_restore as child processes: arguments one by one (no shell), the connection given as libpq
-/// environment variables made from the Npgsql connection string (so the password never appears on a command line,
-/// where other local users could read it), stdin closed, stderr kept for the message when the program fails, and
-/// the process tree killed on cancellation.
+/// Runs pg_dump and pg_restore through <see cref="ChildProcess"/> (arguments one by one, no shell, stdin closed, the
+/// process tree killed on cancellation), with the connection given as libpq environment variables made from the Npgsql
+/// connection string (so the password never appears on a command line, where other local users could read it) and
+/// the end of stderr kept for the message when the program fails.
 /// </summary>
 internal sealed class PostgresTools(BackupOptions options)
 {
-    /// <summary>How much of stderr is kept for the message; the rest is drained and dropped.</summary>
-    private const int MaxErrorChars = 8 * 1024;
+    /// <summary>How much of stderr (its end, where the cause is) is kept for the message.</summary>
+    private const int MaxErrorBytes = 8 * 1024;
 
     private const string DebianRoot = "/usr/lib/postgresql";
 
@@ -93,34 +92,28 @@ internal sealed class PostgresTools(BackupOptions options)
         CancellationToken cancellationToken)
     {
         var executable = PathOf(program);
-        var start = new ProcessStartInfo(executable)
+        var run = new ChildProcessStart(executable, arguments)
         {
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            MaxErrorBytes = MaxErrorBytes,
+            Environment = inherited =>
+            {
+                // Only what the connection string says: an operator's PGDATABASE or PGSERVICE must not redirect the tool.
+                foreach (var name in inherited.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+                {
+                    inherited.Remove(name);
+                }
+
+                foreach (var (name, value) in Environment(connection))
+                {
+                    inherited[name] = value;
+                }
+            },
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
 
-        // Only what the connection string says: an operator's PGDATABASE or PGSERVICE must not redirect the tool.
-        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-
-        foreach (var (name, value) in Environment(connection))
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = new Process { StartInfo = start };
+        ChildProcessResult result;
         try
         {
-            process.Start();
+            result = await ChildProcess.RunAsync(run, cancellationToken);
         }
         catch (Win32Exception e)
         {
@@ -128,35 +121,16 @@ internal sealed class PostgresTools(BackupOptions options)
                 $"{executable} could not be started ({e.Message}). Install PostgreSQL's client programs (Debian: apt-get " +
                 "install postgresql-client, as new as the server), or set Backup:PostgresBin to their folder.", e);
         }
-
-        process.StandardInput.Close();
-        var output = DrainAsync(process.StandardOutput);
-        var errors = DrainAsync(process.StandardError);
-        try
+        catch (ChildProcessLimitException e)
         {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited on its own meanwhile.
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw;
+            throw new DatabaseToolException($"{program} failed: {e.Message}.", e);
         }
 
-        await output;
-        var stderr = (await errors).Trim();
-        if (process.ExitCode != 0)
+        var stderr = result.Errors.Trim();
+        if (result.ExitCode != 0)
         {
             throw new DatabaseToolException(string.Create(CultureInfo.InvariantCulture,
-                $"{program} failed (exit code {process.ExitCode}): {(stderr.Length > 0 ? stderr : "it printed nothing")}"));
+                $"{program} failed (exit code {result.ExitCode}): {(stderr.Length > 0 ? stderr : "it printed nothing")}"));
         }
     }
 
@@ -166,23 +140,5 @@ internal sealed class PostgresTools(BackupOptions options)
         {
             environment[name] = value;
         }
-    }
-
-    /// <summary>Reads a pipe to its end, keeping the last <see cref="MaxErrorChars"/> characters (the cause is usually last).</summary>
-    private static async Task<string> DrainAsync(StreamReader pipe)
-    {
-        var kept = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await pipe.ReadAsync(buffer)) > 0)
-        {
-            kept.Append(buffer, 0, read);
-            if (kept.Length > 2 * MaxErrorChars)
-            {
-                kept.Remove(0, kept.Length - MaxErrorChars);
-            }
-        }
-
-        return kept.Length > MaxErrorChars ? kept.ToString(kept.Length - MaxErrorChars, MaxErrorChars) : kept.ToString();
     }
 }

@@ -1,14 +1,17 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
+using AbParts.Infrastructure.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace AbParts.Infrastructure.Video;
 
 /// <summary>
-/// <see cref="IVideoProbe"/> on Debian's ffprobe and ffmpeg, run as processes (FFMpegCore does not restore here).
+/// <see cref="IVideoProbe"/> on Debian's ffprobe and ffmpeg, run as child processes (<see cref="ChildProcess"/>; why not
+/// FFMpegCore: ADR 0029).
 /// </summary>
 /// <remarks>
 /// The input is always passed as <c>file:&lt;full path&gt;</c>, so a name with spaces, a leading '-' or a ':' is
@@ -28,13 +31,16 @@ public sealed partial class FfmpegVideoProbe(ILogger<FfmpegVideoProbe> logger, F
     private const int MaxReportBytes = 4 * 1024 * 1024;
     private const int MaxPosterBytes = 16 * 1024 * 1024;
 
+    /// <summary>At most this many ffprobe/ffmpeg runs are under way in this process at any moment.</summary>
+    private static readonly SemaphoreSlim Gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
+
     public async Task<VideoFacts> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         var fullPath = Existing(path);
         var started = Stopwatch.GetTimestamp();
-        var result = await ToolProcess.RunAsync(tools.FfprobePath,
+        var result = await RunAsync(tools.FfprobePath,
             ["-v", "error", .. InputSafety, "-print_format", "json", "-show_format", "-show_streams", "file:" + fullPath],
-            tools.Timeout, MaxReportBytes, cancellationToken);
+            MaxReportBytes, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw Rejected("ffprobe", fullPath, result);
@@ -51,11 +57,11 @@ public sealed partial class FfmpegVideoProbe(ILogger<FfmpegVideoProbe> logger, F
         ArgumentNullException.ThrowIfNull(facts);
         var fullPath = Existing(path);
         var at = PosterTime(facts.DurationSeconds).ToString("0.###", CultureInfo.InvariantCulture);
-        var result = await ToolProcess.RunAsync(tools.FfmpegPath,
+        var result = await RunAsync(tools.FfmpegPath,
             ["-nostdin", "-v", "error", .. InputSafety, "-ss", at, "-i", "file:" + fullPath,
              "-map", "0:V:0", "-frames:v", "1", "-vf", $"scale='min({PosterMaxWidth},iw)':-2",
              "-f", "image2", "-c:v", "mjpeg", "-q:v", "3", "pipe:1"],
-            tools.Timeout, MaxPosterBytes, cancellationToken);
+            MaxPosterBytes, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw Rejected("ffmpeg", fullPath, result);
@@ -86,10 +92,38 @@ public sealed partial class FfmpegVideoProbe(ILogger<FfmpegVideoProbe> logger, F
             : throw new FileNotFoundException("The video file to read does not exist.", fullPath);
     }
 
+    /// <exception cref="InvalidOperationException">The tool is not installed.</exception>
+    /// <exception cref="UnprocessableMediaException">The tool ran out of time or printed more than <paramref name="maxOutputBytes"/>.</exception>
+    private async Task<ChildProcessResult> RunAsync(string executable, IReadOnlyList<string> arguments, int maxOutputBytes,
+        CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ChildProcess.RunAsync(
+                new ChildProcessStart(executable, arguments) { Timeout = tools.Timeout, MaxOutputBytes = maxOutputBytes },
+                cancellationToken);
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"'{executable}' could not be started ({e.Message}). Install Debian's {FfmpegTools.DebianPackage} package " +
+                $"(apt-get install {FfmpegTools.DebianPackage}), which provides ffprobe and ffmpeg.", e);
+        }
+        catch (ChildProcessLimitException e)
+        {
+            throw new UnprocessableMediaException($"The video cannot be read: {e.Message}.", e);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>The input options that keep a hostile file to its own bytes and to the demuxers we accept.</summary>
     private static string[] InputSafety => ["-protocol_whitelist", "file", "-format_whitelist", AllowedDemuxers];
 
-    private UnprocessableMediaException Rejected(string tool, string fullPath, ToolResult result)
+    private UnprocessableMediaException Rejected(string tool, string fullPath, ChildProcessResult result)
     {
         var reason = ToolErrors.OneLine(result.Errors, fullPath);
         LogRejected(logger, tool, Path.GetFileName(fullPath), result.ExitCode, reason);

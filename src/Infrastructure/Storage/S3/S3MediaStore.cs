@@ -19,7 +19,8 @@ namespace AbParts.Infrastructure.Storage.S3;
 /// stream: an object of less than <see cref="PartBytes"/> goes up in one PutObject, a larger one through
 /// an explicit multipart upload of <see cref="PartBytes"/> parts, one pooled buffer at a time, aborted on
 /// any failure. The SHA-256 is computed while streaming and kept, with the content type, in the object's
-/// metadata (<c>x-amz-meta-sha256</c>), so <see cref="StatAsync"/> needs one HEAD. Decisions: ADR 0008.
+/// metadata (<c>x-amz-meta-sha256</c>), so <see cref="StatAsync"/> needs one HEAD. Decisions: ADR 0008; why not
+/// TransferUtility: ADR 0029.
 /// </summary>
 public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions> options, TimeProvider time,
     ILogger<S3MediaStore> logger) : IMediaStore, IDirectReadStore
