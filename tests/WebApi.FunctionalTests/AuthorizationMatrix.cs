@@ -14,9 +14,16 @@ public static class AuthorizationMatrix
 {
     private const string Chat = "/api/v1/chat";
 
-    //  Columns:                                             anonymous, user, admin of another organization, admin, super admin, signed URL of another resource
+    // Every Expect reads, in order: anonymous, user of X, admin of Y, admin of X, super admin, a signed URL of
+    // another resource. X's user owns the profile photo, the chat file and the chat session (see MatrixWorld).
+
+    /// <summary>Part media, videos and lists: every signed-in user.</summary>
     private static readonly Expect SignedIn = new(401, 200, 200, 200, 200, 401);
+
+    /// <summary>A profile photo, a logo, a user, an organization: its organization's members and super admins.</summary>
     private static readonly Expect SameOrganization = new(401, 200, 404, 200, 200, 401);
+
+    /// <summary>A chat file or session: its owner and super admins.</summary>
     private static readonly Expect OwnerAndSuperAdmins = new(401, 200, 404, 404, 200, 401);
 
     public static IReadOnlyList<AccessRule> Rules { get; } =
