@@ -38,6 +38,12 @@ public static class AuthorizationMatrix
         new("POST /users", _ => new("/users", JsonContent.Create(new { })), new(401, 403, 403, 403, 400, 401)),
         new("GET /users/{id}", w => new($"/users/{w.UserId}"), SameOrganization),
         new("GET /users", _ => new("/users"), SignedIn),
+        new("PUT /users/me/password",
+            _ => new("/users/me/password", JsonContent.Create(new { current_password = "", new_password = "" })),
+            new(401, 400, 400, 400, 400, 401)),
+        new("PUT /users/{id}/role", w => new($"/users/{w.UserId}/role", JsonContent.Create(new { role = "root" })),
+            new(401, 403, 403, 403, 400, 401)),
+        new("DELETE /users/{id}", _ => new($"/users/{Guid.NewGuid()}"), new(401, 403, 403, 403, 404, 401)),
 
         new("POST /parts", _ => new("/parts", JsonContent.Create(new { })), new(401, 403, 403, 403, 400, 401)),
         new("GET /parts/{id}", w => new($"/parts/{w.PartId}"), SignedIn),

@@ -198,11 +198,13 @@ public sealed class UserManagementTests(ApiFixture api)
         var localFile = Path.Combine(api.DataDirectory, "media", storedKeys.Single(k => k.StartsWith("local ", StringComparison.Ordinal))[6..]);
         using var superAdmin = await api.SuperAdminAsync();
         var photoBefore = await superAdmin.GetAsync($"/images/users/{user.Id}/profile");
+        var thumbnailBefore = await superAdmin.GetAsync($"/api/v1/chat/files/{image}/thumbnail");
 
         using var response = await superAdmin.DeleteAsync($"/users/{user.Id}");
 
         response.StatusCode.Should().Be(HttpStatusCode.NoContent);
         photoBefore.StatusCode.Should().Be(HttpStatusCode.OK);
+        thumbnailBefore.StatusCode.Should().Be(HttpStatusCode.OK, "the thumbnail was served, so the serving cache holds it");
         storedKeys.Should().HaveCount(2).And.Contain(k => k.StartsWith("postgres ", StringComparison.Ordinal));
         (await api.UserRowAsync(user.Id)).Should().BeNull();
         (await api.Database.ScalarAsync<long>($"""
@@ -213,8 +215,10 @@ public sealed class UserManagementTests(ApiFixture api)
         File.Exists(localFile).Should().BeFalse("the bytes in the video store are deleted after the commit");
         await api.ImagesShouldHaveNoOrphansAsync("after removing a user with a photo and chat files");
         (await superAdmin.GetAsync($"/images/users/{user.Id}/profile")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await superAdmin.GetAsync($"/api/v1/chat/files/{image}/thumbnail")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await superAdmin.GetAsync($"/users/{user.Id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         photoBefore.Dispose();
+        thumbnailBefore.Dispose();
     }
 
     [Fact]

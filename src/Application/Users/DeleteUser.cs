@@ -13,9 +13,10 @@ namespace AbParts.Application.Users;
 
 /// <summary>
 /// Removes a user (super admins, not themselves) with everything that is theirs alone: their profile photo,
-/// chat files and chat sessions with their messages. Their tokens stop working.
+/// chat files and chat sessions with their messages. Their tokens stop working. Answers the ids of the chat files
+/// removed with them, so that what serving caches of them can be voided.
 /// </summary>
-public sealed record DeleteUserCommand(Guid UserId) : IRequest<Unit>;
+public sealed record DeleteUserCommand(Guid UserId) : IRequest<IReadOnlyList<Guid>>;
 
 /// <summary>
 /// Rows, images and PostgreSQL-stored bytes go in one transaction; chat files' bytes in the video store are
@@ -23,17 +24,20 @@ public sealed record DeleteUserCommand(Guid UserId) : IRequest<Unit>;
 /// </summary>
 public sealed partial class DeleteUserHandler(UserAdministration administration, IRepository<User> users,
     IRepository<ChatFile> files, IRepository<ChatSession> sessions, ChatFileRemoval removal, ImageStorage images,
-    IUnitOfWork unitOfWork, ILogger<DeleteUserHandler> logger) : IRequestHandler<DeleteUserCommand, Unit>
+    IUnitOfWork unitOfWork, ILogger<DeleteUserHandler> logger) : IRequestHandler<DeleteUserCommand, IReadOnlyList<Guid>>
 {
-    public async Task<Unit> Handle(DeleteUserCommand request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> Handle(DeleteUserCommand request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var removed = new List<Guid>();
         var remaining = await unitOfWork.InTransactionAsync(async () =>
         {
+            removed.Clear();
             var user = await administration.LockTargetAsync(request.UserId, cancellationToken);
             var later = new List<StorageLocation>();
             foreach (var file in await files.ListAsync(new ChatFilesOfOwnerSpec(user.Id), cancellationToken))
             {
+                removed.Add(file.Id.Value);
                 if (await removal.RemoveAsync(file, cancellationToken) is { } location)
                 {
                     later.Add(location);
@@ -68,7 +72,7 @@ public sealed partial class DeleteUserHandler(UserAdministration administration,
             }
         }
 
-        return Unit.Value;
+        return removed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A removed user's file {Key} could not be deleted now ({Reason}); the sweep will remove it")]

@@ -84,9 +84,14 @@ public static class UsersEndpoints
     public static async Task<NoContent> DeleteUser(Guid id, IMediator mediator, SecurityStampCache stamps, ImageCache images,
         CancellationToken cancellationToken)
     {
-        await mediator.Send(new DeleteUserCommand(id), cancellationToken);
+        var chatFiles = await mediator.Send(new DeleteUserCommand(id), cancellationToken);
         stamps.Evict(id);
         images.EvictUser(id);
+        foreach (var file in chatFiles)
+        {
+            images.EvictChatFile(file);
+        }
+
         return TypedResults.NoContent();
     }
 }

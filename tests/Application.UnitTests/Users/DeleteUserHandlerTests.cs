@@ -48,7 +48,7 @@ public sealed class DeleteUserHandlerTests
             _files, _sessions, new ChatFileRemoval(_files, _images.Storage(), new Stores(_images.Store, _video)), _images.Storage(),
             _images.UnitOfWork, _logger);
 
-    private Task<MediatR.Unit> DeleteAsync(User caller, User target) =>
+    private Task<IReadOnlyList<Guid>> DeleteAsync(User caller, User target) =>
         Handler(caller).Handle(new DeleteUserCommand(target.Id.Value), CancellationToken.None);
 
     /// <summary>The target's photo, an image chat file (bytes and thumbnail in PostgreSQL), a large file in the video store and a session.</summary>
@@ -69,9 +69,11 @@ public sealed class DeleteUserHandlerTests
     public async Task RemovesTheUserWithTheirPhotoFilesAndSessionsAndTheVideoStoreBytesAfterTheCommit()
     {
         var large = await BelongingsAsync();
+        var files = _files.Items.Select(f => f.Id.Value).ToList();
 
-        await DeleteAsync(_superAdmin, _target);
+        var removed = await DeleteAsync(_superAdmin, _target);
 
+        removed.Should().BeEquivalentTo(files, "the caller voids what it cached of each");
         _users.Items.Should().Equal(_superAdmin);
         _files.Items.Should().BeEmpty();
         _sessions.Items.Should().BeEmpty();

@@ -410,6 +410,12 @@ namespace AbParts.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(22)
+                        .HasColumnType("character varying(22)")
+                        .HasColumnName("security_stamp");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(64)
