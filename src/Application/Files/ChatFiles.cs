@@ -59,14 +59,18 @@ public sealed class ChatFilesByIdsSpec : Specification<ChatFile>
 /// </summary>
 public sealed class ChatFileAccess(IRepository<ChatFile> files, ICurrentUser currentUser)
 {
-    /// <param name="bySignedUrl">
-    /// <c>true</c> for a read, which a signed URL may authorize and which loads the file untracked; <c>false</c> for a
-    /// change (deleting), which needs a known caller and loads the file for the unit of work.
-    /// </param>
-    public async Task<ChatFile> FindAsync(Guid id, bool bySignedUrl, CancellationToken cancellationToken)
+    /// <summary>A file to read (loaded untracked): its owner's, a super admin's, or that of the request's signed URL.</summary>
+    public Task<ChatFile> FindToReadAsync(Guid id, CancellationToken cancellationToken) =>
+        FindAsync(id, readOnly: true, cancellationToken);
+
+    /// <summary>A file to change (loaded for the unit of work): its owner's or a super admin's; a signed URL is not enough.</summary>
+    public Task<ChatFile> FindToChangeAsync(Guid id, CancellationToken cancellationToken) =>
+        FindAsync(id, readOnly: false, cancellationToken);
+
+    private async Task<ChatFile> FindAsync(Guid id, bool readOnly, CancellationToken cancellationToken)
     {
-        var file = await files.FirstOrDefaultAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly: bySignedUrl), cancellationToken);
-        var allowed = file is not null && (bySignedUrl && currentUser.HasSignedUrl || MayUse(currentUser.Caller, file.OwnerId));
+        var file = await files.FirstOrDefaultAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly), cancellationToken);
+        var allowed = file is not null && (readOnly && currentUser.HasSignedUrl || MayUse(currentUser.Caller, file.OwnerId));
         return allowed ? file! : throw NotFound(id);
     }
 

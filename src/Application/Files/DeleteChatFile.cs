@@ -11,7 +11,7 @@ public sealed class DeleteChatFileHandler(ChatFileAccess access, ChatFileRemoval
 {
     public async Task<Unit> Handle(DeleteChatFileCommand request, CancellationToken cancellationToken)
     {
-        var file = await access.FindAsync(request.Id, bySignedUrl: false, cancellationToken);
+        var file = await access.FindToChangeAsync(request.Id, cancellationToken);
         var remaining = await unitOfWork.InTransactionAsync(async () =>
         {
             var location = await removal.RemoveAsync(file, cancellationToken);

@@ -15,7 +15,7 @@ public sealed class GetChatFileHandler(ChatFileAccess access, IMediaStores store
 {
     public async Task<ChatFileContent> Handle(GetChatFileQuery request, CancellationToken cancellationToken)
     {
-        var file = await access.FindAsync(request.Id, bySignedUrl: true, cancellationToken);
+        var file = await access.FindToReadAsync(request.Id, cancellationToken);
         return new ChatFileContent(ChatFileDto.From(file), stores.Resolve(file.Location.Backend), file.Location.Key);
     }
 }

@@ -188,7 +188,7 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
                             ?? throw NotFoundException.For("Video", videoId);
                 return (video.PosterImageId ?? throw new NotFoundException("The video has no poster."), MediaAudience.SignedInUsers);
             case ImageTarget.ChatFileThumbnail(var fileId):
-                var file = await chatFiles.FindAsync(fileId, bySignedUrl: true, cancellationToken);
+                var file = await chatFiles.FindToReadAsync(fileId, cancellationToken);
                 return (file.ThumbnailImageId
                         ?? throw new NotFoundException("The file is not an image; only image files have thumbnails."),
                     MediaAudience.OwnedBy(file.OwnerId));

@@ -22,15 +22,21 @@ public sealed class ChatFileAccessTests
         _files = new InMemoryRepository<ChatFile>(_file, ChatFakes.File(ChatFakes.User().UserId));
     }
 
-    private Task<ChatFile> FindAsync(Caller? caller, bool bySignedUrl, Guid? id = null) =>
-        new ChatFileAccess(_files, Fakes.CurrentUser(caller)).FindAsync(id ?? _file.Id.Value, bySignedUrl, CancellationToken.None);
+    /// <param name="toRead">A read, which a signed URL may authorize, or else a change.</param>
+    private Task<ChatFile> FindAsync(Caller? caller, bool toRead, Guid? id = null)
+    {
+        var access = new ChatFileAccess(_files, Fakes.CurrentUser(caller));
+        return toRead
+            ? access.FindToReadAsync(id ?? _file.Id.Value, CancellationToken.None)
+            : access.FindToChangeAsync(id ?? _file.Id.Value, CancellationToken.None);
+    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task TheOwnerFindsTheFile(bool bySignedUrl)
+    public async Task TheOwnerFindsTheFile(bool toRead)
     {
-        var found = await FindAsync(_owner, bySignedUrl);
+        var found = await FindAsync(_owner, toRead);
 
         found.Should().BeSameAs(_file);
     }
@@ -38,9 +44,9 @@ public sealed class ChatFileAccessTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task ASuperAdminFindsAnyonesFile(bool bySignedUrl)
+    public async Task ASuperAdminFindsAnyonesFile(bool toRead)
     {
-        var found = await FindAsync(ChatFakes.SuperAdmin(), bySignedUrl);
+        var found = await FindAsync(ChatFakes.SuperAdmin(), toRead);
 
         found.Should().BeSameAs(_file);
     }
@@ -50,7 +56,7 @@ public sealed class ChatFileAccessTests
     {
         var access = new ChatFileAccess(_files, ChatFakes.SignedUrl());
 
-        var found = await access.FindAsync(_file.Id.Value, bySignedUrl: true, CancellationToken.None);
+        var found = await access.FindToReadAsync(_file.Id.Value, CancellationToken.None);
 
         found.Should().BeSameAs(_file);
     }
@@ -60,7 +66,7 @@ public sealed class ChatFileAccessTests
     {
         var access = new ChatFileAccess(_files, ChatFakes.SignedUrl());
 
-        var finding = () => access.FindAsync(_file.Id.Value, bySignedUrl: false, CancellationToken.None);
+        var finding = () => access.FindToChangeAsync(_file.Id.Value, CancellationToken.None);
 
         await finding.Should().ThrowAsync<NotFoundException>().WithMessage($"File '{_file.Id}' was not found.");
     }
@@ -71,7 +77,7 @@ public sealed class ChatFileAccessTests
         var id = Guid.NewGuid();
         var access = new ChatFileAccess(_files, ChatFakes.SignedUrl());
 
-        var finding = () => access.FindAsync(id, bySignedUrl: true, CancellationToken.None);
+        var finding = () => access.FindToReadAsync(id, CancellationToken.None);
 
         await finding.Should().ThrowAsync<NotFoundException>().WithMessage($"File '{id}' was not found.");
     }
@@ -88,7 +94,7 @@ public sealed class ChatFileAccessTests
 
     [Theory]
     [MemberData(nameof(Strangers))]
-    public async Task AnyoneElseGetsTheAnswerOfAMissingId(string who, bool bySignedUrl)
+    public async Task AnyoneElseGetsTheAnswerOfAMissingId(string who, bool toRead)
     {
         var caller = who switch
         {
@@ -97,10 +103,10 @@ public sealed class ChatFileAccessTests
             _ => null,
         };
         var missing = Guid.NewGuid();
-        var missingAnswer = await FluentActions.Awaiting(() => FindAsync(_owner, bySignedUrl, missing))
+        var missingAnswer = await FluentActions.Awaiting(() => FindAsync(_owner, toRead, missing))
             .Should().ThrowAsync<NotFoundException>();
 
-        var finding = () => FindAsync(caller, bySignedUrl);
+        var finding = () => FindAsync(caller, toRead);
 
         var answer = await finding.Should().ThrowAsync<NotFoundException>();
         answer.Which.Message.Should().Be($"File '{_file.Id}' was not found.")
