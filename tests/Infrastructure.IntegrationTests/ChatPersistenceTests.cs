@@ -21,16 +21,16 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
     public async Task FilesASessionAndAMessageRoundTripWithTheFileIdsInTheirOrder()
     {
         var owner = await UserAsync();
-        var thumbnail = await SaveAsync(ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), StorageBackend.Postgres, Now));
-        var photo = await SaveAsync(NewFile(owner, ChatFileType.Png, StorageBackend.Postgres, "photo \"1\".png", thumbnail.Id));
-        var manual = await SaveAsync(NewFile(owner, ChatFileType.Pdf, StorageBackend.Local, "Größe – manual.pdf"));
-        var session = await SaveAsync(ChatSession.Start(owner, "Pump P-100", Now));
-        var message = await SaveAsync(session.Post(ChatRole.Assistant, "See the manual first.", [manual, photo], Now.AddMinutes(1)));
+        var thumbnail = await fixture.SaveAsync(ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), StorageBackend.Postgres, Now));
+        var photo = await fixture.SaveAsync(NewFile(owner, ChatFileType.Png, StorageBackend.Postgres, "photo \"1\".png", thumbnail.Id));
+        var manual = await fixture.SaveAsync(NewFile(owner, ChatFileType.Pdf, StorageBackend.Local, "Größe – manual.pdf"));
+        var session = await fixture.SaveAsync(ChatSession.Start(owner, "Pump P-100", Now));
+        var message = await fixture.SaveAsync(session.Post(ChatRole.Assistant, "See the manual first.", [manual, photo], Now.AddMinutes(1)));
 
-        var loadedPhoto = await FirstAsync(new ChatFileByIdSpec(photo.Id, readOnly: true));
-        var loadedManual = await FirstAsync(new ChatFileByIdSpec(manual.Id, readOnly: true));
-        var loadedSession = await FirstAsync(new ChatSessionByIdSpec(session.Id));
-        var loadedMessages = await ListAsync(new ChatMessagesOfSessionSpec(session.Id));
+        var loadedPhoto = await fixture.FirstAsync(new ChatFileByIdSpec(photo.Id, readOnly: true));
+        var loadedManual = await fixture.FirstAsync(new ChatFileByIdSpec(manual.Id, readOnly: true));
+        var loadedSession = await fixture.FirstAsync(new ChatSessionByIdSpec(session.Id));
+        var loadedMessages = await fixture.ListAsync(new ChatMessagesOfSessionSpec(session.Id));
 
         loadedPhoto.Should().BeEquivalentTo(photo);
         loadedPhoto!.ThumbnailImageId.Should().Be(thumbnail.Id);
@@ -54,14 +54,14 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
         var files = new List<ChatFile>();
         for (var i = 0; i < 4; i++)
         {
-            files.Add(await SaveAsync(NewFile(owner, ChatFileType.Text, StorageBackend.Postgres, $"{i}.txt")));
+            files.Add(await fixture.SaveAsync(NewFile(owner, ChatFileType.Text, StorageBackend.Postgres, $"{i}.txt")));
         }
 
-        var session = await SaveAsync(ChatSession.Start(owner, null, Now));
+        var session = await fixture.SaveAsync(ChatSession.Start(owner, null, Now));
         var given = new[] { files[3], files[1], files[0], files[2] };
-        await SaveAsync(session.Post(ChatRole.User, null, given, Now));
+        await fixture.SaveAsync(session.Post(ChatRole.User, null, given, Now));
 
-        var loaded = await ListAsync(new ChatMessagesOfSessionSpec(session.Id));
+        var loaded = await fixture.ListAsync(new ChatMessagesOfSessionSpec(session.Id));
 
         loaded.Single().FileIds.Should().Equal(given.Select(f => f.Id));
     }
@@ -72,7 +72,7 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
     public async Task TheDatabaseRefusesAThumbnailThatDoesNotMatchWhetherTheFileIsAnImage(bool isImage, bool withThumbnail)
     {
         var owner = await UserAsync();
-        var thumbnail = await SaveAsync(ImageAsset.Create(RandomBytes(256), new ImageMetadata(64, 48), StorageBackend.Postgres, Now));
+        var thumbnail = await fixture.SaveAsync(ImageAsset.Create(RandomBytes(256), new ImageMetadata(64, 48), StorageBackend.Postgres, Now));
         var id = Guid.NewGuid();
 
         var inserting = () => fixture.Database.ScalarAsync<int>($"""
@@ -89,7 +89,7 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
     public async Task TheSameRowWithAMatchingThumbnailIsAccepted()
     {
         var owner = await UserAsync();
-        var thumbnail = await SaveAsync(ImageAsset.Create(RandomBytes(256), new ImageMetadata(64, 48), StorageBackend.Postgres, Now));
+        var thumbnail = await fixture.SaveAsync(ImageAsset.Create(RandomBytes(256), new ImageMetadata(64, 48), StorageBackend.Postgres, Now));
         var id = Guid.NewGuid();
 
         await fixture.Database.ScalarAsync<int>($"""
@@ -99,23 +99,23 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
                     '{thumbnail.Id}', now(), 'postgres', 'files/{id:N}.png')
             """);
 
-        (await FirstAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly: true)))!.ThumbnailImageId.Should().Be(thumbnail.Id);
+        (await fixture.FirstAsync(new ChatFileByIdSpec(new ChatFileId(id), readOnly: true)))!.ThumbnailImageId.Should().Be(thumbnail.Id);
     }
 
     [Fact]
     public async Task DeletingASessionDeletesItsMessagesAndNoOthers()
     {
         var owner = await UserAsync();
-        var session = await SaveAsync(ChatSession.Start(owner, "Going", Now));
-        var other = await SaveAsync(ChatSession.Start(owner, "Staying", Now));
-        await SaveAsync(session.Post(ChatRole.User, "one", [], Now));
-        await SaveAsync(session.Post(ChatRole.Assistant, "two", [], Now.AddSeconds(1)));
-        var kept = await SaveAsync(other.Post(ChatRole.User, "three", [], Now));
+        var session = await fixture.SaveAsync(ChatSession.Start(owner, "Going", Now));
+        var other = await fixture.SaveAsync(ChatSession.Start(owner, "Staying", Now));
+        await fixture.SaveAsync(session.Post(ChatRole.User, "one", [], Now));
+        await fixture.SaveAsync(session.Post(ChatRole.Assistant, "two", [], Now.AddSeconds(1)));
+        var kept = await fixture.SaveAsync(other.Post(ChatRole.User, "three", [], Now));
 
         await fixture.Database.ScalarAsync<int>($"DELETE FROM chat_sessions WHERE id = '{session.Id}'");
 
-        (await ListAsync(new ChatMessagesOfSessionSpec(session.Id))).Should().BeEmpty();
-        (await ListAsync(new ChatMessagesOfSessionSpec(other.Id))).Select(m => m.Id).Should().Equal(kept.Id);
+        (await fixture.ListAsync(new ChatMessagesOfSessionSpec(session.Id))).Should().BeEmpty();
+        (await fixture.ListAsync(new ChatMessagesOfSessionSpec(other.Id))).Select(m => m.Id).Should().Equal(kept.Id);
     }
 
     private static ChatFile NewFile(UserId owner, ChatFileType type, StorageBackend backend, string name, ImageAssetId? thumbnail = null)
@@ -127,32 +127,10 @@ public sealed class ChatPersistenceTests(MigratedDatabaseFixture fixture) : ICla
 
     private async Task<UserId> UserAsync()
     {
-        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
-        var user = await SaveAsync(User.Create(Username.Create($"c{Guid.NewGuid():N}"[..20]), "hash", UserRole.User, organization.Id, Now));
+        var organization = await fixture.SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var user = await fixture.SaveAsync(User.Create(Username.Create($"c{Guid.NewGuid():N}"[..20]), "hash", UserRole.User, organization.Id, Now));
         return user.Id;
     }
 
     private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
-
-    private async Task<T> SaveAsync<T>(T aggregate) where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        scope.ServiceProvider.GetRequiredService<IRepository<T>>().Add(aggregate);
-        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
-        return aggregate;
-    }
-
-    private async Task<T?> FirstAsync<T>(ISpecification<T> spec)
-        where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        return await scope.ServiceProvider.GetRequiredService<IRepository<T>>().FirstOrDefaultAsync(spec, CancellationToken.None);
-    }
-
-    private async Task<IReadOnlyList<T>> ListAsync<T>(ISpecification<T> spec)
-        where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        return await scope.ServiceProvider.GetRequiredService<IRepository<T>>().ListAsync(spec, CancellationToken.None);
-    }
 }

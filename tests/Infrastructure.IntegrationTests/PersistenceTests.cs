@@ -24,11 +24,11 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
     [Fact]
     public async Task UserRoundTripsWithItsValueObjects()
     {
-        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var organization = await fixture.SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
         var user = User.Create(Username.Create($"U{Guid.NewGuid():N}"[..20]), "hash", UserRole.Admin, organization.Id, Now);
-        await SaveAsync(user);
+        await fixture.SaveAsync(user);
 
-        var loaded = await FirstAsync(new UserByIdSpec(user.Id));
+        var loaded = await fixture.FirstAsync(new UserByIdSpec(user.Id));
 
         loaded.Should().NotBeNull();
         loaded!.Username.Should().Be(user.Username);
@@ -40,11 +40,11 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
     [Fact]
     public async Task DuplicateUsernameSavedPastTheHandlerCheckSurfacesAsConflict()
     {
-        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var organization = await fixture.SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
         var username = Username.Create($"dup{Guid.NewGuid():N}"[..20]);
-        await SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
+        await fixture.SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
 
-        var saving = () => SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
+        var saving = () => fixture.SaveAsync(User.Create(username, "hash", UserRole.User, organization.Id, Now));
 
         await saving.Should().ThrowAsync<ConflictException>().WithMessage("The username is taken.");
     }
@@ -53,9 +53,9 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
     public async Task DuplicatePartNumberSavedPastTheHandlerCheckSurfacesAsConflict()
     {
         var number = PartNumber.Create($"PN-{Guid.NewGuid()}");
-        await SaveAsync(Part.Create(number, "Filter", null, Now));
+        await fixture.SaveAsync(Part.Create(number, "Filter", null, Now));
 
-        var saving = () => SaveAsync(Part.Create(number, "Other", null, Now));
+        var saving = () => fixture.SaveAsync(Part.Create(number, "Other", null, Now));
 
         await saving.Should().ThrowAsync<ConflictException>();
     }
@@ -66,7 +66,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         var bytes = RandomBytes(2048);
         var image = ImageAsset.Create(bytes, new ImageMetadata(1024, 768), StorageBackend.Postgres, Now);
         image.AddThumbnail(100, RandomBytes(300), new ImageMetadata(100, 75));
-        await SaveAsync(image);
+        await fixture.SaveAsync(image);
 
         await using var scope = fixture.Services.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AbPartsDbContext>();
@@ -84,7 +84,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         var images = new[] { NewImage(), NewImage(), NewImage() };
         foreach (var image in images)
         {
-            await SaveAsync(image);
+            await fixture.SaveAsync(image);
         }
 
         var part = Part.Create(PartNumber.Create($"PN-{Guid.NewGuid()}"), "Pump", null, Now);
@@ -93,7 +93,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
             part.AddImage(image.Id, maxImages: 10);
         }
 
-        await SaveAsync(part);
+        await fixture.SaveAsync(part);
 
         await using (var scope = fixture.Services.Scope())
         {
@@ -104,7 +104,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
             await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
         }
 
-        var reloaded = await FirstAsync(new PartByIdSpec(part.Id));
+        var reloaded = await fixture.FirstAsync(new PartByIdSpec(part.Id));
 
         reloaded!.Images.Should().Equal(new PartImage(images[2].Id, 0), new PartImage(images[1].Id, 1));
     }
@@ -112,21 +112,21 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
     [Fact]
     public async Task DeletingAProfilePhotoImageClearsTheUsersReference()
     {
-        var organization = await SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
-        var photo = await SaveAsync(NewImage());
+        var organization = await fixture.SaveAsync(Organization.Create($"Org {Guid.NewGuid()}", Now));
+        var photo = await fixture.SaveAsync(NewImage());
         var user = User.Create(Username.Create($"p{Guid.NewGuid():N}"[..20]), "hash", UserRole.User, organization.Id, Now);
         user.ReplaceProfilePhoto(photo.Id);
-        await SaveAsync(user);
+        await fixture.SaveAsync(user);
 
         await fixture.Database.ScalarAsync<int>($"DELETE FROM images WHERE id = '{photo.Id}'");
 
-        (await FirstAsync(new UserByIdSpec(user.Id)))!.ProfilePhotoImageId.Should().BeNull();
+        (await fixture.FirstAsync(new UserByIdSpec(user.Id)))!.ProfilePhotoImageId.Should().BeNull();
     }
 
     [Fact]
     public async Task ByteSizeOverTheLimitIsRefusedByTheDatabaseToo()
     {
-        var image = await SaveAsync(NewImage());
+        var image = await fixture.SaveAsync(NewImage());
 
         var update = () => fixture.Database.ScalarAsync<int>(
             $"UPDATE images SET byte_size = {ImageLimits.MaxBytes + 1} WHERE id = '{image.Id}'");
@@ -140,7 +140,7 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         var prefix = $"Paged {Guid.NewGuid():N} ";
         foreach (var letter in new[] { "e", "a", "d", "b", "c" })
         {
-            await SaveAsync(Organization.Create(prefix + letter, Now));
+            await fixture.SaveAsync(Organization.Create(prefix + letter, Now));
         }
 
         await using var scope = fixture.Services.Scope();
@@ -169,19 +169,4 @@ public sealed class PersistenceTests(MigratedDatabaseFixture fixture) : IClassFi
         ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), StorageBackend.Postgres, Now);
 
     private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
-
-    private async Task<T> SaveAsync<T>(T aggregate) where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        scope.ServiceProvider.GetRequiredService<IRepository<T>>().Add(aggregate);
-        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
-        return aggregate;
-    }
-
-    private async Task<T?> FirstAsync<T>(ISpecification<T> spec)
-        where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        return await scope.ServiceProvider.GetRequiredService<IRepository<T>>().FirstOrDefaultAsync(spec, CancellationToken.None);
-    }
 }

@@ -84,7 +84,7 @@ public sealed class SpecificationEvaluatorTests(MigratedDatabaseFixture fixture)
         var image = ImageAsset.Create(RandomBytes(512), new ImageMetadata(640, 480), StorageBackend.Postgres, Earlier);
         image.AddThumbnail(100, RandomBytes(100), new ImageMetadata(100, 75));
         image.AddThumbnail(200, RandomBytes(200), new ImageMetadata(200, 150));
-        await SaveAsync(image);
+        await fixture.SaveAsync(image);
         await using var scope = fixture.Services.Scope();
 
         var loaded = await scope.ServiceProvider.GetRequiredService<IRepository<ImageAsset>>()
@@ -110,17 +110,10 @@ public sealed class SpecificationEvaluatorTests(MigratedDatabaseFixture fixture)
         var prefix = $"Spec {Guid.NewGuid():N} ";
         foreach (var (letter, created) in new[] { ("d", Later), ("a", Earlier), ("b", Later), ("c", Earlier), ("e", Later) })
         {
-            await SaveAsync(Organization.Create(prefix + letter, created));
+            await fixture.SaveAsync(Organization.Create(prefix + letter, created));
         }
 
         return prefix;
-    }
-
-    private async Task SaveAsync<T>(T aggregate) where T : class, Domain.Common.IAggregateRoot
-    {
-        await using var scope = fixture.Services.Scope();
-        scope.ServiceProvider.GetRequiredService<IRepository<T>>().Add(aggregate);
-        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().SaveChangesAsync(CancellationToken.None);
     }
 
     private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
