@@ -61,7 +61,7 @@ public static class WebApiDependencyInjection
                 .AddAuthenticationSchemes(SignedUrlAuthenticationHandler.SchemeName, BearerAuthentication.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddTrustedProxies(configuration);
-        services.AddSignInRateLimiting(configuration);
+        services.AddRateLimits(configuration);
         services.AddSingleton<ImageCache>();
         services.AddAbPartsOpenApi();
         services.AddHostedService<SweepService>();

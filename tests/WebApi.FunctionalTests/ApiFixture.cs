@@ -48,6 +48,9 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>High by default so that many tests may sign in; <see cref="RateLimitedApiFixture"/> lowers it.</summary>
     protected virtual int SignInPermitsPerMinute => 100_000;
 
+    /// <summary>High by default so that tests may upload as much as they need; <see cref="UploadLimitedApiFixture"/> lowers them.</summary>
+    protected virtual (int PerMinute, int AtOnce) UploadLimits => (100_000, 1_000);
+
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>The service's data folder (local video store under <c>media/</c>, spooled uploads under <c>uploads/</c>).</summary>
@@ -139,6 +142,8 @@ public class ApiFixture : IAsyncLifetime
             $"--ABPARTS_DATA_DIR={_dataDirectory}",
             "--Logging:LogLevel:Default=Warning",
             $"--Auth:SignIn:PermitsPerMinute={SignInPermitsPerMinute}",
+            $"--Uploads:PermitsPerMinute={UploadLimits.PerMinute}",
+            $"--Uploads:ConcurrentPerUser={UploadLimits.AtOnce}",
             $"--Videos:MaxBytes={VideoMaxBytes}",
             "--Storage:Sweep:MinAge=00:00:00",
         ]);
@@ -216,6 +221,14 @@ public class RateLimitedApiFixture : ApiFixture
     public const int Limit = 3;
 
     protected override int SignInPermitsPerMinute => Limit;
+}
+
+/// <summary>Three uploads a minute per user, one at a time.</summary>
+public sealed class UploadLimitedApiFixture : ApiFixture
+{
+    public const int PerMinute = 3;
+
+    protected override (int PerMinute, int AtOnce) UploadLimits => (PerMinute, 1);
 }
 
 /// <summary>The low sign-in limit behind a proxy on loopback, the only one whose forwarded headers are believed.</summary>

@@ -29,7 +29,7 @@ public static class ChatEndpoints
         var limits = app.ServiceProvider.GetRequiredService<IOptions<ChatFileOptions>>().Value;
         var group = app.MapGroup("/api/v1/chat").WithTags("Chat").RequireAuthorization();
 
-        group.MapPost("/files", UploadChatFiles).DisableAntiforgery()
+        group.MapPost("/files", UploadChatFiles).AsUpload()
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
             .WithFormOptions(multipartBodyLengthLimit: limits.MaxRequestBytes)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -21,15 +21,15 @@ public static class UploadsEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/users/profile-photo", UploadProfilePhoto).DisableAntiforgery()
+        group.MapPost("/users/profile-photo", UploadProfilePhoto).AsUpload()
             .WithName(nameof(UploadProfilePhoto)).WithSummary("Set your own profile photo");
         group.MapDelete("/users/profile-photo", DeleteProfilePhoto)
             .WithName(nameof(DeleteProfilePhoto)).WithSummary("Remove your own profile photo");
-        group.MapPost("/organizations/{id:guid}/logo", UploadOrganizationLogo).DisableAntiforgery()
+        group.MapPost("/organizations/{id:guid}/logo", UploadOrganizationLogo).AsUpload()
             .WithName(nameof(UploadOrganizationLogo)).WithSummary("Set an organization's logo (its admins, super admins)");
         group.MapDelete("/organizations/{id:guid}/logo", DeleteOrganizationLogo)
             .WithName(nameof(DeleteOrganizationLogo)).WithSummary("Remove an organization's logo");
-        group.MapPost("/parts/{id:guid}/images", AddPartImages).DisableAntiforgery()
+        group.MapPost("/parts/{id:guid}/images", AddPartImages).AsUpload()
             .RequireAuthorization(Policies.SuperAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(GalleryRequestLimit))
             .WithName(nameof(AddPartImages)).WithSummary("Append one or several images (several 'file' fields) to a part");

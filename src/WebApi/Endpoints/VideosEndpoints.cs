@@ -23,13 +23,13 @@ public static class VideosEndpoints
         var uploadLimit = maxBytes + 1024 * 1024; // the form's fields and boundaries besides the file
         var group = app.MapGroup("/videos").WithTags("Videos").RequireAuthorization();
 
-        group.MapPost("/support", UploadSupportVideo).DisableAntiforgery().RequireAuthorization(Policies.SuperAdmin)
+        group.MapPost("/support", UploadSupportVideo).AsUpload().RequireAuthorization(Policies.SuperAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
             .WithFormOptions(multipartBodyLengthLimit: uploadLimit)
             .WithName(nameof(UploadSupportVideo)).WithSummary("Upload a support video (multipart: file, title, category, description)");
         group.MapGet("/support", ListSupportVideos)
             .WithName(nameof(ListSupportVideos)).WithSummary("Support videos, newest first, optionally of one ?category=");
-        group.MapPost("/parts/{partId:guid}", UploadPartVideo).DisableAntiforgery().RequireAuthorization(Policies.SuperAdmin)
+        group.MapPost("/parts/{partId:guid}", UploadPartVideo).AsUpload().RequireAuthorization(Policies.SuperAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
             .WithFormOptions(multipartBodyLengthLimit: uploadLimit)
             .WithName(nameof(UploadPartVideo)).WithSummary("Upload a part video (multipart: file, title, video_type, description)");
