@@ -62,6 +62,7 @@ public static class WebApiDependencyInjection
                 .RequireAuthenticatedUser());
         services.AddTrustedProxies(configuration);
         services.AddRateLimits(configuration);
+        services.AddGracefulShutdown(configuration);
         services.AddSingleton<ImageCache>();
         services.AddAbPartsOpenApi();
         services.AddHostedService<SweepService>();

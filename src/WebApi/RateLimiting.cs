@@ -25,12 +25,6 @@ public static class RateLimiting
     public const string PermitsPerMinuteKey = "Auth:SignIn:PermitsPerMinute";
     public const int DefaultPermitsPerMinute = 30;
 
-    /// <summary>An upload route: no antiforgery token (clients send a bearer token, not cookies), and the upload limits.</summary>
-    public static RouteHandlerBuilder AsUpload(this RouteHandlerBuilder route) => route
-        .DisableAntiforgery()
-        .RequireRateLimiting(UploadPolicy)
-        .ProducesProblem(StatusCodes.Status429TooManyRequests);
-
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var permits = configuration.GetValue(PermitsPerMinuteKey, DefaultPermitsPerMinute);

@@ -44,6 +44,7 @@ public static class WebApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseGracefulShutdown();
 
         app.MapAbPartsOpenApi();
         app.MapHealthEndpoints();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using AbParts.Tests.Support;
 using AbParts.WebApi.ErrorHandling;
 
@@ -55,18 +54,7 @@ public sealed class UploadLimitTests(UploadLimitedApiFixture api) : IClassFixtur
     {
         var user = await api.AccountAsync("user");
         using var client = api.WithToken(user.Token);
-        var release = new TaskCompletionSource();
-        var held = new HeldContent(Form(SampleImages.MediumJpeg, "held.jpg"), release.Task);
-        using var expectingContinue = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = api.BaseAddress,
-        };
-        using var first = new HttpRequestMessage(HttpMethod.Post, Photo) { Content = held };
-        first.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
-        first.Headers.ExpectContinue = true;
-        var running = expectingContinue.SendAsync(first);
-        // Kestrel answers "100 Continue" when the endpoint starts reading the body: past the limiter, holding its lease.
-        await held.Sending;
+        using var held = await HeldUpload.StartAsync(api.BaseAddress, user.Token, Photo, Form(SampleImages.MediumJpeg, "held.jpg"));
         var images = await api.StoredImagesAsync();
         var files = await ChatFileCountAsync(user.Id);
 
@@ -78,8 +66,8 @@ public sealed class UploadLimitTests(UploadLimitedApiFixture api) : IClassFixtur
         (await api.StoredImagesAsync()).Should().Be(images);
         (await ChatFileCountAsync(user.Id)).Should().Be(files);
 
-        release.SetResult();
-        using (var finished = await running)
+        held.Release();
+        using (var finished = await held.Response)
         {
             finished.StatusCode.Should().Be(HttpStatusCode.OK, "the upload that held the place completes");
         }
@@ -93,43 +81,4 @@ public sealed class UploadLimitTests(UploadLimitedApiFixture api) : IClassFixtur
 
     private static MultipartFormDataContent Form(byte[] bytes, string name) =>
         new() { { new ByteArrayContent(bytes), "file", name } };
-
-    /// <summary>A body sent only once <paramref name="release"/> completes; <see cref="Sending"/> completes when the client starts sending it.</summary>
-    private sealed class HeldContent : HttpContent
-    {
-        private readonly TaskCompletionSource _sending = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly HttpContent _inner;
-        private readonly Task _release;
-
-        public HeldContent(HttpContent inner, Task release)
-        {
-            (_inner, _release) = (inner, release);
-            Headers.ContentType = inner.Headers.ContentType;
-        }
-
-        public Task Sending => _sending.Task;
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            _sending.TrySetResult();
-            await _release;
-            await _inner.CopyToAsync(stream);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = _inner.Headers.ContentLength ?? -1;
-            return length >= 0;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }
