@@ -1,4 +1,5 @@
 using AbParts.Infrastructure.Persistence;
+using AbParts.Infrastructure.Storage;
 using AbParts.WebApi.Endpoints;
 using AbParts.WebApi.OpenApi;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +10,22 @@ namespace AbParts.WebApi;
 public static class WebApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// ASP.NET Core buffers multipart bodies over 64 KB on disk, in <c>ASPNETCORE_TEMP</c> or else the system's temp
+    /// folder, before an upload endpoint reads them. In the upload spool instead, a body half-received when the
+    /// process is killed is removed by the orphan sweep rather than left in /tmp. A variable already set wins: ASP.NET Core
+    /// reads it once per process, so a process hosting several instances (the functional tests) sets it itself.
+    /// </summary>
+    private static void BufferUploadsInTheSpool(IConfiguration configuration)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_TEMP")))
+        {
+            var spool = FileUploadSpool.FolderOf(configuration);
+            Directory.CreateDirectory(spool);
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEMP", spool);
+        }
+    }
 
     public static WebApplication Build(string[] args)
     {
@@ -22,6 +39,7 @@ public static class WebApp
             string.IsNullOrWhiteSpace(apiUrls) ? DefaultUrl : apiUrls));
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        BufferUploadsInTheSpool(builder.Configuration);
         builder.Logging.ClearProviders().AddJsonConsole(options =>
         {
             options.UseUtcTimestamp = true;

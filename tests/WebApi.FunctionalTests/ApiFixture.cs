@@ -41,6 +41,13 @@ public class ApiFixture : IAsyncLifetime
 
     private TestDatabase? _database;
     private WebApplication? _app;
+
+    static ApiFixture()
+    {
+        // ASP.NET Core reads ASPNETCORE_TEMP once per process. Left to the service, it would be the first instance's
+        // upload spool, deleted with that fixture while others still buffer uploads there; the temp folder outlives them.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEMP", Path.GetTempPath());
+    }
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("abparts-api-").FullName;
 
     public Uri BaseAddress { get; private set; } = null!;

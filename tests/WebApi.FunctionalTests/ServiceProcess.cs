@@ -56,6 +56,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
+        start.Environment.Remove("ASPNETCORE_TEMP"); // this process's, set by ApiFixture: the service chooses its own
         var process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
         var service = new ServiceProcess(process, baseAddress);
         process.OutputDataReceived += (_, line) => service.Append(line.Data);
@@ -81,6 +82,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
         kill.ExitCode.Should().Be(0, "SIGTERM was sent");
+    }
+
+    /// <summary>Kills the process with SIGKILL, as a crash or the OOM killer would, and waits for it to be gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await WaitForExitAsync();
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers <paramref name="status"/>, polling it, at most a minute.</summary>

@@ -7,14 +7,24 @@ namespace AbParts.Infrastructure.Storage;
 /// <summary>
 /// Spools uploads to <c>$ABPARTS_DATA_DIR/uploads</c> in 128 KB chunks, so memory use does not grow with
 /// the upload's size. A file is deleted when its <see cref="SpooledFile"/> is disposed; the folder is
-/// where the orphan sweep looks for leftovers of a crash.
+/// where the orphan sweep looks for leftovers of a crash: its own files, and the multipart bodies ASP.NET Core
+/// buffers there (<see cref="FolderOf"/>).
 /// </summary>
-internal sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpool
+public sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpool
 {
+    /// <summary>ASP.NET Core's names for the request bodies it buffers on disk (<c>ASPNETCORE_{guid}.tmp</c>).</summary>
+    private const string BufferedBodies = "ASPNETCORE_*.tmp";
+
     private const int ChunkBytes = 128 * 1024;
     private const int HeaderBytes = 8192;
 
-    public string Folder { get; } = Path.Combine(DataDirectory.Resolve(configuration), "uploads");
+    public string Folder { get; } = FolderOf(configuration);
+
+    /// <summary>
+    /// <c>$ABPARTS_DATA_DIR/uploads</c>. The service also has ASP.NET Core buffer multipart bodies there (through
+    /// <c>ASPNETCORE_TEMP</c>) before an endpoint reads them, so what a killed process leaves half-received is swept too.
+    /// </summary>
+    public static string FolderOf(IConfiguration configuration) => Path.Combine(DataDirectory.Resolve(configuration), "uploads");
 
     public async Task<SpooledFile> SpoolAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
@@ -66,7 +76,7 @@ internal sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpo
             return 0;
         }
 
-        var stale = Directory.EnumerateFiles(Folder, "*.upload")
+        var stale = Directory.EnumerateFiles(Folder, "*.upload").Concat(Directory.EnumerateFiles(Folder, BufferedBodies))
             .Where(f => File.GetLastWriteTimeUtc(f) < before.UtcDateTime).ToList();
         foreach (var file in stale)
         {
