@@ -11,9 +11,7 @@ public sealed class ChatFilesTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task UploadedFilesShowAThumbnailAndDownloadAsTheBytesSent()
     {
-        var user = await api.AccountAsync("user");
-        await using var console = await chromium.OpenAsync(api, "chat-files");
-        await console.SignInAsync(user);
+        await using var console = await chromium.SignedInAsync(api, "chat-files", "user");
         await console.GoToAsync("Chat files", "Chat files");
 
         await console.Labelled("Chat files").SetInputFilesAsync(

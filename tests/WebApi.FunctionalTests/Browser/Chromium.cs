@@ -62,6 +62,15 @@ public sealed class Chromium : IAsyncLifetime
         return new ConsoleSession(context, await context.NewPageAsync(), name);
     }
 
+    /// <summary>A new user of <paramref name="role"/>, signed in through the form of a new session (<see cref="OpenAsync"/>).</summary>
+    internal async Task<ConsoleSession> SignedInAsync(ApiFixture api, string name, string role, int width = 1280)
+    {
+        var account = await api.AccountAsync(role);
+        var session = await OpenAsync(api, name, width);
+        await session.SignInAsync(account);
+        return session;
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

@@ -14,6 +14,9 @@ internal sealed class ConsoleSession(IBrowserContext context, IPage page, string
 
     public IPage Page { get; } = page;
 
+    /// <summary>Who signed in through <see cref="SignInAsync(UserAccounts.Account)"/>.</summary>
+    public UserAccounts.Account Account { get; private set; } = null!;
+
     /// <summary>The page's one <c>h1</c>.</summary>
     public ILocator Heading => Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
@@ -38,7 +41,12 @@ internal sealed class ConsoleSession(IBrowserContext context, IPage page, string
         await Expect(Heading).ToHaveTextAsync("My profile photo");
     }
 
-    public Task SignInAsync(UserAccounts.Account account) => SignInAsync(account.Username, UserAccounts.Password);
+    public async Task SignInAsync(UserAccounts.Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        await SignInAsync(account.Username, UserAccounts.Password);
+        Account = account;
+    }
 
     /// <summary>Follows the navigation link <paramref name="link"/> and waits for the page's heading.</summary>
     public async Task GoToAsync(string link, string heading)
@@ -64,8 +72,22 @@ internal sealed class ConsoleSession(IBrowserContext context, IPage page, string
         return body!.Value.GetProperty("detail").GetString()!;
     }
 
-    /// <summary>How far the page reaches sideways: at most the viewport's width when nothing overflows.</summary>
-    public Task<int> ScrollWidthAsync() => Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+    /// <summary>
+    /// How far the page reaches sideways (<c>document.documentElement.scrollWidth</c>: at most the viewport's width when
+    /// nothing overflows), and the outermost elements whose right edge passes <paramref name="screenWidth"/>, to say where.
+    /// </summary>
+    public async Task<(int ScrollWidth, string Overflowing)> WidthAsync(int screenWidth)
+    {
+        var width = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var overflowing = await Page.EvaluateAsync<string[]>("""
+            screen => [...document.body.querySelectorAll('*')]
+                .filter(e => e.getBoundingClientRect().right > screen + 0.5
+                    && !(e.parentElement && e.parentElement.getBoundingClientRect().right > screen + 0.5))
+                .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).replaceAll(' ', '.') : ''}`
+                    + ` (right edge ${Math.round(e.getBoundingClientRect().right)} px)`)
+            """, screenWidth);
+        return (width, string.Join(", ", overflowing));
+    }
 
     /// <summary>Saves the whole page as <c>screenshots/NAME.png</c> (NAME-SUFFIX.png when several are taken).</summary>
     public async Task ScreenshotAsync(string? suffix = null)

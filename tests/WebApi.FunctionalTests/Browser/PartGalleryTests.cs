@@ -17,11 +17,9 @@ public sealed partial class PartGalleryTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task ImagesAddedThroughTheFormAreReorderedByButtonsAndByDragInThePageAndInTheApi()
     {
-        var admin = await api.AccountAsync("super_admin");
-        using var client = api.WithToken(admin.Token);
+        await using var console = await chromium.SignedInAsync(api, "part-gallery", "super_admin");
+        using var client = api.WithToken(console.Account.Token);
         var (partId, partName) = await PartAsync(client);
-        await using var console = await chromium.OpenAsync(api, "part-gallery");
-        await console.SignInAsync(admin);
         await console.GoToAsync("Parts", "Parts");
         await PartEntry(console, partName).ClickAsync();
 

@@ -12,9 +12,8 @@ public sealed class ProfilePhotoTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task AnUploadedPhotoIsPreviewedThenShownAsItsStoredThumbnail()
     {
-        var user = await api.AccountAsync("user");
-        await using var console = await chromium.OpenAsync(api, "profile-photo");
-        await console.SignInAsync(user);
+        await using var console = await chromium.SignedInAsync(api, "profile-photo", "user");
+        var user = console.Account;
 
         await console.Labelled("Profile photo").SetInputFilesAsync(
             new FilePayload { Name = "path.jpg", MimeType = "image/jpeg", Buffer = SampleImages.MediumJpeg });
@@ -27,15 +26,15 @@ public sealed class ProfilePhotoTests(ApiFixture api, Chromium chromium)
         (await ConsoleSession.DecodedWidthAsync(photo)).Should().Be(300, "the 2560x1600 photograph's 300 px thumbnail arrived and decoded");
         (await api.Database.ScalarAsync<Guid?>($"SELECT profile_photo_image_id FROM users WHERE id = '{user.Id}'"))
             .Should().NotBeNull();
+        await Expect(console.Alert).ToBeEmptyAsync();
         await console.ScreenshotAsync();
     }
 
     [Fact]
     public async Task ATextFileIsRefusedWithTheApisReasonAndChangesNothing()
     {
-        var user = await api.AccountAsync("user");
-        await using var console = await chromium.OpenAsync(api, "profile-photo-refused");
-        await console.SignInAsync(user);
+        await using var console = await chromium.SignedInAsync(api, "profile-photo-refused", "user");
+        var user = console.Account;
         var before = await api.StoredImagesAsync();
 
         await console.Labelled("Profile photo").SetInputFilesAsync(

@@ -10,10 +10,7 @@ public sealed class SignInTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task SigningInThroughTheFormOpensTheProfilePageWithTheNavigation()
     {
-        var user = await api.AccountAsync("user");
-        await using var console = await chromium.OpenAsync(api, "sign-in");
-
-        await console.SignInAsync(user);
+        await using var console = await chromium.SignedInAsync(api, "sign-in", "user");
 
         var navigation = console.Page.GetByRole(AriaRole.Navigation);
         foreach (var link in new[] { "Profile", "Organization", "Parts", "Videos", "Chat files" })
@@ -49,9 +46,7 @@ public sealed class SignInTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task SigningOutReturnsToTheSignInForm()
     {
-        var user = await api.AccountAsync("user");
-        await using var console = await chromium.OpenAsync(api, "sign-out");
-        await console.SignInAsync(user);
+        await using var console = await chromium.SignedInAsync(api, "sign-out", "user");
 
         await console.Button("Sign out").ClickAsync();
 

@@ -12,10 +12,8 @@ public sealed class SupportVideoTests(ApiFixture api, Chromium chromium)
     [Fact]
     public async Task AVideoUploadedThroughTheFormPlaysAndSeeksWithRangeRequests()
     {
-        var admin = await api.AccountAsync("super_admin");
         var title = $"Filter change {Guid.NewGuid():N}"[..24];
-        await using var console = await chromium.OpenAsync(api, "support-video");
-        await console.SignInAsync(admin);
+        await using var console = await chromium.SignedInAsync(api, "support-video", "super_admin");
         await console.GoToAsync("Videos", "Support videos");
         var streamed = new ConcurrentQueue<IResponse>();
         console.Page.Response += (_, response) =>
