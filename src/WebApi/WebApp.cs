@@ -16,6 +16,7 @@ public static class WebApp
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = WebConsole.WebRoot,
         });
         var apiUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         builder.WebHost.UseUrls(MetricsSetup.ListeningUrls(builder.Configuration,
@@ -41,6 +42,7 @@ public static class WebApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAbPartsSwaggerUi();
+        app.UseWebConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
