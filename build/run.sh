@@ -72,6 +72,7 @@ done
 cat <<EOT
 
 AbParts Media is running
+  Console:  $base/  (sign in as the super admin)
   API:      $base
   OpenAPI:  $base/openapi/v1.json
   Swagger:  $base/swagger

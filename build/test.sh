@@ -11,8 +11,9 @@ set -euo pipefail
 # shellcheck source=build/lib.sh
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-# plasma-workspace-wallpapers: real photographs for the image tests; libheif-examples: heif-enc makes HEIC inputs.
-ensure_packages plasma-workspace-wallpapers libheif-examples
+# plasma-workspace-wallpapers: real photographs for the image tests; libheif-examples: heif-enc makes HEIC inputs;
+# chromium: the browser the web console's tests drive (/usr/bin/chromium, through Playwright; ADR 0032).
+ensure_packages plasma-workspace-wallpapers libheif-examples chromium
 ensure_npm_tools
 ensure_dotnet_tools
 

@@ -23,6 +23,7 @@ public static class ApplicationDependencyInjection
         services.AddTransient(typeof(IPipelineBehavior<,>), typeof(TransactionBehavior<,>));
         services.AddSingleton<StoragePolicy>();
         services.AddScoped<AbParts.Application.Images.ImageStorage>();
+        services.AddScoped<AbParts.Application.Images.ImageVersions>();
         services.AddScoped<AbParts.Application.Videos.VideoStorage>();
         services.AddScoped<AbParts.Application.Files.ChatFileAccess>();
         services.AddScoped<AbParts.Application.Files.ChatFileRemoval>();

@@ -87,6 +87,7 @@ public static class WebApiDependencyInjection
                 $"{SignedUrlOptions.SectionName}:Key must be at least {JwtOptions.MinKeyBytes} bytes.")
             .ValidateOnStart();
         services.AddSingleton<UrlSigner>();
+        services.AddSingleton<ImageLinkSigner>();
     }
 
     /// <summary>The JWT settings and the token issuer: what sign-in and the <c>token issue</c> verb need.</summary>

@@ -33,6 +33,7 @@ public static class WebApp
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = WebConsole.WebRoot,
         });
         var apiUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         builder.WebHost.UseUrls(MetricsSetup.ListeningUrls(builder.Configuration,
@@ -59,6 +60,7 @@ public static class WebApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAbPartsSwaggerUi();
+        app.UseWebConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -36,6 +36,7 @@ public static class AuthorizationMatrix
         new("GET /organizations", _ => new("/organizations"), SignedIn),
 
         new("POST /users", _ => new("/users", JsonContent.Create(new { })), new(401, 403, 403, 403, 400, 401)),
+        new("GET /users/me", _ => new("/users/me"), SignedIn),
         new("GET /users/{id}", w => new($"/users/{w.UserId}"), SameOrganization),
         new("GET /users", _ => new("/users"), SignedIn),
         new("PUT /users/me/password",

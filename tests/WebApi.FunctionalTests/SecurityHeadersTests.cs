@@ -11,6 +11,7 @@ public sealed class SecurityHeadersTests(ApiFixture api)
         { "GET", "/health/live", HttpStatusCode.OK },
         { "GET", "/openapi/v1.json", HttpStatusCode.OK },
         { "GET", "/no/such/route", HttpStatusCode.Unauthorized },
+        { "GET", "/js/no-such-module.js", HttpStatusCode.Unauthorized },
         { "GET", "/users", HttpStatusCode.Unauthorized },
         { "POST", "/auth/token", HttpStatusCode.Unauthorized },
         { "GET", $"/images/users/{Guid.Empty}/profile?size=150", HttpStatusCode.Unauthorized },
@@ -34,6 +35,42 @@ public sealed class SecurityHeadersTests(ApiFixture api)
         Header(response, "X-Content-Type-Options").Should().Be("nosniff");
         Header(response, "Referrer-Policy").Should().Be("no-referrer");
         Header(response, "Content-Security-Policy").Should().Be("default-src 'none'; frame-ancestors 'none'");
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/index.html")]
+    [InlineData("/app.js")]
+    [InlineData("/app.css")]
+    [InlineData("/js/api.js")]
+    [InlineData("/js/pages/parts.js")]
+    public async Task TheConsolesFilesGetTheConsolePolicyAndAreNeverSniffed(string path)
+    {
+        using var client = api.Anonymous();
+
+        using var response = await client.GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Header(response, "Content-Security-Policy").Should().Be(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self'; " +
+            "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
+        Header(response, "X-Content-Type-Options").Should().Be("nosniff");
+        Header(response, "Referrer-Policy").Should().Be("no-referrer");
+    }
+
+    [Fact]
+    public async Task ARevalidatedConsoleFileKeepsTheConsolePolicy()
+    {
+        using var client = api.Anonymous();
+        using var first = await client.GetAsync("/app.js");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/app.js");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+
+        using var response = await client.SendAsync(again);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotModified);
+        Header(response, "Content-Security-Policy").Should().Be(SecurityHeaders.ConsolePolicy);
+        Header(response, "X-Content-Type-Options").Should().Be("nosniff");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Application.Common.Security;
+using AbParts.Application.Images;
 using AbParts.Domain.Organizations;
 using AutoMapper;
 using MediatR;
@@ -11,7 +12,7 @@ public sealed record GetOrganizationQuery(Guid Id) : IRequest<OrganizationDto>;
 
 /// <summary>Super admins see every organization; everyone else sees only their own.</summary>
 public sealed class GetOrganizationHandler(IRepository<Organization> organizations, ICurrentUser currentUser,
-    IMapper mapper) : IRequestHandler<GetOrganizationQuery, OrganizationDto>
+    IMapper mapper, ImageVersions versions) : IRequestHandler<GetOrganizationQuery, OrganizationDto>
 {
     public async Task<OrganizationDto> Handle(GetOrganizationQuery request, CancellationToken cancellationToken)
     {
@@ -23,6 +24,6 @@ public sealed class GetOrganizationHandler(IRepository<Organization> organizatio
             : null;
         return organization is null
             ? throw NotFoundException.For("Organization", request.Id)
-            : mapper.Map<OrganizationDto>(organization);
+            : await OrganizationDto.OneAsync(organization, mapper, versions, cancellationToken);
     }
 }

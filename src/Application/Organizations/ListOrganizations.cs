@@ -1,6 +1,7 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Models;
 using AbParts.Application.Common.Security;
+using AbParts.Application.Images;
 using AbParts.Domain.Organizations;
 using AutoMapper;
 using FluentValidation;
@@ -18,7 +19,7 @@ public sealed class ListOrganizationsValidator : AbstractValidator<ListOrganizat
 
 /// <summary>Super admins list every organization; everyone else gets a page holding only their own.</summary>
 public sealed class ListOrganizationsHandler(IRepository<Organization> organizations, ICurrentUser currentUser,
-    IMapper mapper) : IRequestHandler<ListOrganizationsQuery, PagedList<OrganizationDto>>
+    IMapper mapper, ImageVersions versions) : IRequestHandler<ListOrganizationsQuery, PagedList<OrganizationDto>>
 {
     public async Task<PagedList<OrganizationDto>> Handle(ListOrganizationsQuery request,
         CancellationToken cancellationToken)
@@ -28,7 +29,7 @@ public sealed class ListOrganizationsHandler(IRepository<Organization> organizat
             request.PageSize);
         var items = await organizations.ListAsync(spec, cancellationToken);
         var total = await organizations.CountAsync(spec, cancellationToken);
-        return new PagedList<OrganizationDto>(mapper.Map<List<OrganizationDto>>(items), request.Page,
-            request.PageSize, total);
+        return new PagedList<OrganizationDto>(await OrganizationDto.ListAsync(items, mapper, versions, cancellationToken),
+            request.Page, request.PageSize, total);
     }
 }

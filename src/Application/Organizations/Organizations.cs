@@ -1,13 +1,33 @@
 using AbParts.Application.Common.Mappings;
+using AbParts.Application.Common.Security;
 using AbParts.Application.Common.Specifications;
+using AbParts.Application.Images;
 using AbParts.Domain.Organizations;
 using Ardalis.Specification;
 using AutoMapper;
 
 namespace AbParts.Application.Organizations;
 
-public sealed record OrganizationDto(Guid Id, string Name, DateTimeOffset CreatedAt)
+/// <param name="LogoVersion">The version of the organization's logo, when there is one and the caller may read it.</param>
+public sealed record OrganizationDto(Guid Id, string Name, DateTimeOffset CreatedAt, string? LogoVersion = null)
 {
+    /// <summary>The organizations as DTOs, each with the version of its logo (read by its members and super admins).</summary>
+    public static async Task<List<OrganizationDto>> ListAsync(IReadOnlyCollection<Organization> organizations,
+        IMapper mapper, ImageVersions versions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(organizations);
+        ArgumentNullException.ThrowIfNull(mapper);
+        ArgumentNullException.ThrowIfNull(versions);
+        var logoVersion = await versions.OfEachAsync(organizations, o => o.LogoImageId, o => MediaAudience.MembersOf(o.Id),
+            cancellationToken);
+        return organizations.Select(o => mapper.Map<OrganizationDto>(o) with { LogoVersion = logoVersion(o) }).ToList();
+    }
+
+    /// <summary>One organization as <see cref="ListAsync"/> gives it.</summary>
+    public static async Task<OrganizationDto> OneAsync(Organization organization, IMapper mapper, ImageVersions versions,
+        CancellationToken cancellationToken) =>
+        (await ListAsync([organization], mapper, versions, cancellationToken))[0];
+
     private sealed class Mapping : Profile
     {
         public Mapping() => CreateMap<Organization, OrganizationDto>();

@@ -1,5 +1,6 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Behaviors;
+using AbParts.Application.Images;
 using AbParts.Domain.Users;
 using AutoMapper;
 using FluentValidation;
@@ -15,7 +16,8 @@ public sealed class ChangeUserRoleValidator : AbstractValidator<ChangeUserRoleCo
     public ChangeUserRoleValidator() => RuleFor(c => c.Role).KnownRole();
 }
 
-public sealed class ChangeUserRoleHandler(UserAdministration administration, IUnitOfWork unitOfWork, IMapper mapper)
+public sealed class ChangeUserRoleHandler(UserAdministration administration, IUnitOfWork unitOfWork, IMapper mapper,
+    ImageVersions versions)
     : IRequestHandler<ChangeUserRoleCommand, UserDto>
 {
     public async Task<UserDto> Handle(ChangeUserRoleCommand request, CancellationToken cancellationToken)
@@ -23,6 +25,6 @@ public sealed class ChangeUserRoleHandler(UserAdministration administration, IUn
         var user = await administration.LockTargetAsync(request.UserId, cancellationToken);
         user.ChangeRole(UserRoleNames.Parse(request.Role));
         await unitOfWork.SaveChangesAsync(cancellationToken);
-        return mapper.Map<UserDto>(user);
+        return await UserDto.OneAsync(user, mapper, versions, cancellationToken);
     }
 }

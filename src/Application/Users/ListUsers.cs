@@ -2,6 +2,7 @@ using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Exceptions;
 using AbParts.Application.Common.Models;
 using AbParts.Application.Common.Security;
+using AbParts.Application.Images;
 using AbParts.Domain.Users;
 using AutoMapper;
 using FluentValidation;
@@ -18,7 +19,8 @@ public sealed class ListUsersValidator : AbstractValidator<ListUsersQuery>
 }
 
 /// <summary>Super admins list every user; everyone else lists the users of their own organization.</summary>
-public sealed class ListUsersHandler(IRepository<User> users, ICurrentUser currentUser, IMapper mapper)
+public sealed class ListUsersHandler(IRepository<User> users, ICurrentUser currentUser, IMapper mapper,
+    ImageVersions versions)
     : IRequestHandler<ListUsersQuery, PagedList<UserDto>>
 {
     public async Task<PagedList<UserDto>> Handle(ListUsersQuery request, CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ public sealed class ListUsersHandler(IRepository<User> users, ICurrentUser curre
         var spec = new UsersPageSpec(caller.IsSuperAdmin ? null : caller.OrganizationId, request.Page, request.PageSize);
         var items = await users.ListAsync(spec, cancellationToken);
         var total = await users.CountAsync(spec, cancellationToken);
-        return new PagedList<UserDto>(mapper.Map<List<UserDto>>(items), request.Page, request.PageSize, total);
+        return new PagedList<UserDto>(await UserDto.ListAsync(items, mapper, versions, cancellationToken), request.Page,
+            request.PageSize, total);
     }
 }

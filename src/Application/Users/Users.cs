@@ -1,5 +1,7 @@
 using AbParts.Application.Common.Mappings;
+using AbParts.Application.Common.Security;
 using AbParts.Application.Common.Specifications;
+using AbParts.Application.Images;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Users;
 using Ardalis.Specification;
@@ -7,8 +9,27 @@ using AutoMapper;
 
 namespace AbParts.Application.Users;
 
-public sealed record UserDto(Guid Id, string Username, string Role, Guid OrganizationId, DateTimeOffset CreatedAt)
+/// <param name="ProfilePhotoVersion">The version of the user's profile photo, when there is one and the caller may read it.</param>
+public sealed record UserDto(Guid Id, string Username, string Role, Guid OrganizationId, DateTimeOffset CreatedAt,
+    string? ProfilePhotoVersion = null)
 {
+    /// <summary>The users as DTOs, each with the version of its profile photo (read by its organization and super admins).</summary>
+    public static async Task<List<UserDto>> ListAsync(IReadOnlyCollection<User> users, IMapper mapper, ImageVersions versions,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(mapper);
+        ArgumentNullException.ThrowIfNull(versions);
+        var photoVersion = await versions.OfEachAsync(users, u => u.ProfilePhotoImageId,
+            u => MediaAudience.MembersOf(u.OrganizationId), cancellationToken);
+        return users.Select(u => mapper.Map<UserDto>(u) with { ProfilePhotoVersion = photoVersion(u) }).ToList();
+    }
+
+    /// <summary>One user as <see cref="ListAsync"/> gives it.</summary>
+    public static async Task<UserDto> OneAsync(User user, IMapper mapper, ImageVersions versions,
+        CancellationToken cancellationToken) =>
+        (await ListAsync([user], mapper, versions, cancellationToken))[0];
+
     private sealed class Mapping : Profile
     {
         public Mapping() => CreateMap<User, UserDto>();

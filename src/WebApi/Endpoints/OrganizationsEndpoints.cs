@@ -29,18 +29,32 @@ public static class OrganizationsEndpoints
         return app;
     }
 
-    public static async Task<Created<OrganizationDto>> CreateOrganization(CreateOrganizationCommand request,
-        IMediator mediator, CancellationToken cancellationToken)
+    public static async Task<Created<OrganizationResponse>> CreateOrganization(CreateOrganizationCommand request,
+        IMediator mediator, ImageLinkSigner links, CancellationToken cancellationToken)
     {
         var organization = await mediator.Send(request, cancellationToken);
-        return TypedResults.Created($"/organizations/{organization.Id}", organization);
+        return TypedResults.Created($"/organizations/{organization.Id}", OrganizationResponse.For(organization, links));
     }
 
-    public static async Task<Ok<OrganizationDto>> GetOrganization(Guid id, IMediator mediator,
+    public static async Task<Ok<OrganizationResponse>> GetOrganization(Guid id, IMediator mediator, ImageLinkSigner links,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new GetOrganizationQuery(id), cancellationToken));
+        TypedResults.Ok(OrganizationResponse.For(await mediator.Send(new GetOrganizationQuery(id), cancellationToken), links));
 
-    public static async Task<Ok<PagedList<OrganizationDto>>> ListOrganizations(IMediator mediator,
-        CancellationToken cancellationToken, int page = 1, [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
-        TypedResults.Ok(await mediator.Send(new ListOrganizationsQuery(page, pageSize), cancellationToken));
+    public static async Task<Ok<PagedList<OrganizationResponse>>> ListOrganizations(IMediator mediator,
+        ImageLinkSigner links, CancellationToken cancellationToken, int page = 1,
+        [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
+        TypedResults.Ok((await mediator.Send(new ListOrganizationsQuery(page, pageSize), cancellationToken))
+            .Select(organization => OrganizationResponse.For(organization, links)));
+}
+
+/// <summary>An organization, with signed URLs of its logo when there is one and the caller may read it (else <c>null</c>).</summary>
+public sealed record OrganizationResponse(Guid Id, string Name, DateTimeOffset CreatedAt, ImageLinks? Logo)
+{
+    public static OrganizationResponse For(OrganizationDto organization, ImageLinkSigner links)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        ArgumentNullException.ThrowIfNull(links);
+        return new OrganizationResponse(organization.Id, organization.Name, organization.CreatedAt,
+            links.For($"/images/organizations/{organization.Id}/logo", organization.LogoVersion));
+    }
 }

@@ -29,17 +29,33 @@ public static class PartsEndpoints
         return app;
     }
 
-    public static async Task<Created<PartDto>> CreatePart(CreatePartCommand request, IMediator mediator,
-        CancellationToken cancellationToken)
+    public static async Task<Created<PartResponse>> CreatePart(CreatePartCommand request, IMediator mediator,
+        ImageLinkSigner links, CancellationToken cancellationToken)
     {
         var part = await mediator.Send(request, cancellationToken);
-        return TypedResults.Created($"/parts/{part.Id}", part);
+        return TypedResults.Created($"/parts/{part.Id}", PartResponse.For(part, links));
     }
 
-    public static async Task<Ok<PartDto>> GetPart(Guid id, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new GetPartQuery(id), cancellationToken));
+    public static async Task<Ok<PartResponse>> GetPart(Guid id, IMediator mediator, ImageLinkSigner links,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(PartResponse.For(await mediator.Send(new GetPartQuery(id), cancellationToken), links));
 
-    public static async Task<Ok<PagedList<PartDto>>> ListParts(IMediator mediator, CancellationToken cancellationToken,
-        int page = 1, [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
-        TypedResults.Ok(await mediator.Send(new ListPartsQuery(page, pageSize), cancellationToken));
+    public static async Task<Ok<PagedList<PartResponse>>> ListParts(IMediator mediator, ImageLinkSigner links,
+        CancellationToken cancellationToken, int page = 1,
+        [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
+        TypedResults.Ok((await mediator.Send(new ListPartsQuery(page, pageSize), cancellationToken))
+            .Select(part => PartResponse.For(part, links)));
+}
+
+/// <summary>A part, with its gallery in order: each image's index and signed URLs.</summary>
+public sealed record PartResponse(Guid Id, string PartNumber, string Name, string? Description, int ImageCount,
+    IReadOnlyList<PartImageLinks> Images, DateTimeOffset CreatedAt)
+{
+    public static PartResponse For(PartDto part, ImageLinkSigner links)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        ArgumentNullException.ThrowIfNull(links);
+        return new PartResponse(part.Id, part.PartNumber, part.Name, part.Description, part.ImageCount,
+            links.ForGallery(part.Id, part.Gallery), part.CreatedAt);
+    }
 }

@@ -41,13 +41,13 @@ public static class UploadsEndpoints
     }
 
     public static async Task<Ok<ImageUploadResponse>> UploadProfilePhoto(IFormFile file, HttpContext http,
-        IMediator mediator, UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
+        IMediator mediator, ImageLinkSigner links, ImageCache cache, CancellationToken cancellationToken)
     {
         await using var content = file.OpenReadStream();
         var image = await mediator.Send(new UploadProfilePhotoCommand(Upload(file, content)), cancellationToken);
         var user = http.User.ToCaller()!.UserId.Value;
         cache.EvictUser(user);
-        return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/users/{user}/profile", signer));
+        return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/users/{user}/profile", links));
     }
 
     public static async Task<NoContent> DeleteProfilePhoto(HttpContext http, IMediator mediator, ImageCache cache,
@@ -59,12 +59,12 @@ public static class UploadsEndpoints
     }
 
     public static async Task<Ok<ImageUploadResponse>> UploadOrganizationLogo(Guid id, IFormFile file, IMediator mediator,
-        UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
+        ImageLinkSigner links, ImageCache cache, CancellationToken cancellationToken)
     {
         await using var content = file.OpenReadStream();
         var image = await mediator.Send(new UploadOrganizationLogoCommand(id, Upload(file, content)), cancellationToken);
         cache.EvictOrganization(id);
-        return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/organizations/{id}/logo", signer));
+        return TypedResults.Ok(ImageUploadResponse.For(image, $"/images/organizations/{id}/logo", links));
     }
 
     public static async Task<NoContent> DeleteOrganizationLogo(Guid id, IMediator mediator, ImageCache cache,
@@ -76,7 +76,7 @@ public static class UploadsEndpoints
     }
 
     public static async Task<Ok<PartImagesUploadResponse>> AddPartImages(Guid id, IFormFileCollection files,
-        IMediator mediator, UrlSigner signer, ImageCache cache, CancellationToken cancellationToken)
+        IMediator mediator, ImageLinkSigner links, ImageCache cache, CancellationToken cancellationToken)
     {
         var chosen = files.GetFiles("file");
         var streams = chosen.Select(f => f.OpenReadStream()).ToList();
@@ -87,7 +87,7 @@ public static class UploadsEndpoints
             cache.EvictPart(id);
             return TypedResults.Ok(new PartImagesUploadResponse(added
                 .Select(a => new PartImageUploadResponse(a.Index,
-                    ImageUploadResponse.For(a.Image, $"/images/parts/{id}/{a.Index}", signer)))
+                    ImageUploadResponse.For(a.Image, $"/images/parts/{id}/{a.Index}", links)))
                 .ToList()));
         }
         finally
@@ -123,12 +123,12 @@ public static class UploadsEndpoints
 public sealed record ImageUploadResponse(string Url, int Width, int Height, long Size, string ContentType)
 {
     /// <summary>A signed URL pinned to this version, so it works in <c>&lt;img src&gt;</c> and caches as immutable.</summary>
-    public static ImageUploadResponse For(StoredImageDto image, string path, UrlSigner signer)
+    public static ImageUploadResponse For(StoredImageDto image, string path, ImageLinkSigner links)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(signer);
-        var url = signer.Sign($"{path}?v={image.Sha256[..ImagesEndpoints.VersionLength]}");
-        return new ImageUploadResponse(url, image.Width, image.Height, image.Size, image.ContentType);
+        ArgumentNullException.ThrowIfNull(links);
+        return new ImageUploadResponse(links.Sign(path, image.Sha256), image.Width, image.Height, image.Size,
+            image.ContentType);
     }
 }
 

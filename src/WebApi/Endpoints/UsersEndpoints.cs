@@ -18,6 +18,9 @@ public static class UsersEndpoints
             .RequireAuthorization(Policies.SuperAdmin)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/me", GetCurrentUser)
+            .WithName(nameof(GetCurrentUser))
+            .WithSummary("Who you are: your user, with your profile photo's signed URLs");
         group.MapGet("/{id:guid}", GetUser)
             .WithName(nameof(GetUser))
             .WithSummary("Get a user (super admins: any; others: their organization's)")
@@ -50,19 +53,26 @@ public static class UsersEndpoints
     /// <summary>The body of <c>PUT /users/{id}/role</c>.</summary>
     public sealed record ChangeUserRoleRequest(string Role);
 
-    public static async Task<Created<UserDto>> CreateUser(CreateUserCommand request, IMediator mediator,
-        CancellationToken cancellationToken)
+    public static async Task<Created<UserResponse>> CreateUser(CreateUserCommand request, IMediator mediator,
+        ImageLinkSigner links, CancellationToken cancellationToken)
     {
         var user = await mediator.Send(request, cancellationToken);
-        return TypedResults.Created($"/users/{user.Id}", user);
+        return TypedResults.Created($"/users/{user.Id}", UserResponse.For(user, links));
     }
 
-    public static async Task<Ok<UserDto>> GetUser(Guid id, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new GetUserQuery(id), cancellationToken));
+    public static async Task<Ok<UserResponse>> GetCurrentUser(IMediator mediator, ImageLinkSigner links,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(UserResponse.For(await mediator.Send(new GetCurrentUserQuery(), cancellationToken), links));
 
-    public static async Task<Ok<PagedList<UserDto>>> ListUsers(IMediator mediator, CancellationToken cancellationToken,
-        int page = 1, [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
-        TypedResults.Ok(await mediator.Send(new ListUsersQuery(page, pageSize), cancellationToken));
+    public static async Task<Ok<UserResponse>> GetUser(Guid id, IMediator mediator, ImageLinkSigner links,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(UserResponse.For(await mediator.Send(new GetUserQuery(id), cancellationToken), links));
+
+    public static async Task<Ok<PagedList<UserResponse>>> ListUsers(IMediator mediator, ImageLinkSigner links,
+        CancellationToken cancellationToken, int page = 1,
+        [FromQuery(Name = "page_size")] int pageSize = Paging.DefaultPageSize) =>
+        TypedResults.Ok((await mediator.Send(new ListUsersQuery(page, pageSize), cancellationToken))
+            .Select(user => UserResponse.For(user, links)));
 
     public static async Task<NoContent> ChangePassword(ChangePasswordCommand request, HttpContext http, IMediator mediator,
         SecurityStampCache stamps, CancellationToken cancellationToken)
@@ -72,13 +82,13 @@ public static class UsersEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<UserDto>> ChangeUserRole(Guid id, ChangeUserRoleRequest request, IMediator mediator,
-        SecurityStampCache stamps, CancellationToken cancellationToken)
+    public static async Task<Ok<UserResponse>> ChangeUserRole(Guid id, ChangeUserRoleRequest request, IMediator mediator,
+        SecurityStampCache stamps, ImageLinkSigner links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var user = await mediator.Send(new ChangeUserRoleCommand(id, request.Role), cancellationToken);
         stamps.Evict(id);
-        return TypedResults.Ok(user);
+        return TypedResults.Ok(UserResponse.For(user, links));
     }
 
     public static async Task<NoContent> DeleteUser(Guid id, IMediator mediator, SecurityStampCache stamps, ImageCache images,
@@ -93,5 +103,18 @@ public static class UsersEndpoints
         }
 
         return TypedResults.NoContent();
+    }
+}
+
+/// <summary>A user, with signed URLs of their profile photo when there is one and the caller may read it (else <c>null</c>).</summary>
+public sealed record UserResponse(Guid Id, string Username, string Role, Guid OrganizationId, DateTimeOffset CreatedAt,
+    ImageLinks? ProfilePhoto)
+{
+    public static UserResponse For(UserDto user, ImageLinkSigner links)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(links);
+        return new UserResponse(user.Id, user.Username, user.Role, user.OrganizationId, user.CreatedAt,
+            links.For($"/images/users/{user.Id}/profile", user.ProfilePhotoVersion));
     }
 }

@@ -16,7 +16,7 @@ public sealed class GetOrganizationHandlerTests
     public GetOrganizationHandlerTests() => _organizations = new(_own, _other);
 
     private GetOrganizationHandler Handler(Caller? caller) =>
-        new(_organizations, Fakes.CurrentUser(caller), TestMapper.Instance);
+        new(_organizations, Fakes.CurrentUser(caller), TestMapper.Instance, Fakes.ImageVersions(caller));
 
     [Fact]
     public async Task ASuperAdminSeesAnyOrganization()

@@ -13,7 +13,7 @@ public sealed class ListOrganizationsHandlerTests
             Fakes.Organization("Charlie"), Fakes.Organization("Bravo"));
 
     private ListOrganizationsHandler Handler(Caller? caller) =>
-        new(_organizations, Fakes.CurrentUser(caller), TestMapper.Instance);
+        new(_organizations, Fakes.CurrentUser(caller), TestMapper.Instance, Fakes.ImageVersions(caller));
 
     private Organization Named(string name) => _organizations.Items.Single(o => o.Name == name);
 

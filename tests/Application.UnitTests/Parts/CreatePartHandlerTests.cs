@@ -21,7 +21,7 @@ public sealed class CreatePartHandlerTests
 
         var saved = _parts.Items.Should().ContainSingle().Subject;
         _unitOfWork.SaveCount.Should().Be(1);
-        dto.Should().Be(new PartDto(saved.Id.Value, "PN-001", "Oil filter", "Fits model X", 0, Fakes.Now));
+        dto.Should().BeEquivalentTo(new PartDto(saved.Id.Value, "PN-001", "Oil filter", "Fits model X", 0, Fakes.Now, []));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using AbParts.Application.Common.Exceptions;
 using AbParts.Application.Parts;
 using AbParts.Application.UnitTests.Support;
-using AbParts.Domain.Images;
 using AbParts.Domain.Parts;
 
 namespace AbParts.Application.UnitTests.Parts;
@@ -12,18 +11,22 @@ public sealed class GetPartHandlerTests
     public async Task ReturnsThePart()
     {
         var part = Fakes.Part("PN-001");
-        part.AddImage(ImageAssetId.New(), 10);
-        var handler = new GetPartHandler(new InMemoryRepository<Part>(part, Fakes.Part("PN-002")), TestMapper.Instance);
+        var image = Fakes.Image();
+        part.AddImage(image.Id, 10);
+        var handler = new GetPartHandler(new InMemoryRepository<Part>(part, Fakes.Part("PN-002")), TestMapper.Instance,
+            Fakes.ImageVersions(ChatFakes.User(), image));
 
         var dto = await handler.Handle(new GetPartQuery(part.Id.Value), CancellationToken.None);
 
-        dto.Should().Be(new PartDto(part.Id.Value, "PN-001", "Oil filter", null, 1, Fakes.Now));
+        dto.Should().BeEquivalentTo(new PartDto(part.Id.Value, "PN-001", "Oil filter", null, 1, Fakes.Now,
+            [new PartImageVersion(0, image.Sha256.Value)]));
     }
 
     [Fact]
     public async Task AMissingPartIsNotFound()
     {
-        var handler = new GetPartHandler(new InMemoryRepository<Part>(Fakes.Part("PN-001")), TestMapper.Instance);
+        var handler = new GetPartHandler(new InMemoryRepository<Part>(Fakes.Part("PN-001")), TestMapper.Instance,
+            Fakes.ImageVersions(ChatFakes.User()));
         var id = Guid.NewGuid();
 
         var getting = () => handler.Handle(new GetPartQuery(id), CancellationToken.None);

@@ -9,7 +9,7 @@ public sealed class ListPartsHandlerTests
     private readonly ListPartsHandler _handler = new(
         new InMemoryRepository<Part>(Fakes.Part("PN-004"), Fakes.Part("PN-001"), Fakes.Part("PN-005"),
             Fakes.Part("PN-003"), Fakes.Part("PN-002")),
-        TestMapper.Instance);
+        TestMapper.Instance, Fakes.ImageVersions(null));
 
     [Fact]
     public async Task ListsTheFirstPageByPartNumber()

@@ -1,5 +1,8 @@
 using AbParts.Application.Common.Abstractions;
 using AbParts.Application.Common.Security;
+using AbParts.Application.Images;
+using AbParts.Domain.Images;
+using AbParts.Domain.Media;
 using AbParts.Domain.Organizations;
 using AbParts.Domain.Parts;
 using AbParts.Domain.Users;
@@ -37,6 +40,10 @@ public static class Fakes
         return current.Object;
     }
 
+    /// <summary>Image versions as <paramref name="caller"/> may read them, over <paramref name="images"/>.</summary>
+    public static ImageVersions ImageVersions(Caller? caller, params ImageAsset[] images) =>
+        new(new InMemoryRepository<ImageAsset>(images), CurrentUser(caller));
+
     public static Caller SuperAdmin(Organization organization) =>
         new(UserId.New(), organization.Id, UserRole.SuperAdmin);
 
@@ -52,4 +59,8 @@ public static class Fakes
 
     public static Part Part(string number, string name = "Oil filter") =>
         Domain.Parts.Part.Create(PartNumber.Create(number), name, null, Now);
+
+    /// <summary>A stored image's row (its bytes are not stored anywhere); <paramref name="content"/> sets its version.</summary>
+    public static ImageAsset Image(byte content = 1) =>
+        ImageAsset.Create([content, 2, 3], new ImageMetadata(10, 10), StorageBackend.Postgres, Now);
 }

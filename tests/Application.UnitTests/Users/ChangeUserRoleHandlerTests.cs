@@ -26,9 +26,12 @@ public sealed class ChangeUserRoleHandlerTests
         _users = new(_superAdmin, _target);
     }
 
-    private ChangeUserRoleHandler Handler(User caller) =>
-        new(new UserAdministration(_users, Fakes.CurrentUser(new Caller(caller.Id, caller.OrganizationId, caller.Role))),
-            _unitOfWork, TestMapper.Instance);
+    private ChangeUserRoleHandler Handler(User caller)
+    {
+        var acting = new Caller(caller.Id, caller.OrganizationId, caller.Role);
+        return new(new UserAdministration(_users, Fakes.CurrentUser(acting)), _unitOfWork, TestMapper.Instance,
+            Fakes.ImageVersions(acting));
+    }
 
     private Task<UserDto> ChangeAsync(User caller, Guid target, string role) =>
         Handler(caller).Handle(new ChangeUserRoleCommand(target, role), CancellationToken.None);
@@ -80,7 +83,7 @@ public sealed class ChangeUserRoleHandlerTests
             }
         };
         var handler = new ChangeUserRoleHandler(new UserAdministration(_users, Fakes.CurrentUser(caller)), _unitOfWork,
-            TestMapper.Instance);
+            TestMapper.Instance, Fakes.ImageVersions(caller));
 
         var changing = () => handler.Handle(new ChangeUserRoleCommand(_target.Id.Value, "super_admin"), CancellationToken.None);
 

@@ -22,7 +22,8 @@ public sealed class GetUserHandlerTests
         _users = new(_colleague, _stranger);
     }
 
-    private GetUserHandler Handler(Caller? caller) => new(_users, Fakes.CurrentUser(caller), TestMapper.Instance);
+    private GetUserHandler Handler(Caller? caller) => new(_users, Fakes.CurrentUser(caller), TestMapper.Instance,
+        Fakes.ImageVersions(caller));
 
     [Fact]
     public async Task ASuperAdminSeesAUserOfAnyOrganization()

@@ -17,7 +17,8 @@ public sealed class ListUsersHandlerTests
         Fakes.User("dora", _own), Fakes.User("bob", _other), Fakes.User("alice", _own),
         Fakes.User("carol", _other), Fakes.User("erin", _own));
 
-    private ListUsersHandler Handler(Caller? caller) => new(_users, Fakes.CurrentUser(caller), TestMapper.Instance);
+    private ListUsersHandler Handler(Caller? caller) => new(_users, Fakes.CurrentUser(caller), TestMapper.Instance,
+        Fakes.ImageVersions(caller));
 
     [Fact]
     public async Task ASuperAdminListsEveryUserByUsername()

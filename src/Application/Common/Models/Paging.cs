@@ -6,6 +6,10 @@ namespace AbParts.Application.Common.Models;
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
 {
     public int TotalPages => TotalCount == 0 ? 0 : (int)Math.Ceiling(TotalCount / (double)PageSize);
+
+    /// <summary>The same page with each item turned into another shape (a DTO into its HTTP answer).</summary>
+    public PagedList<TResult> Select<TResult>(Func<T, TResult> selector) =>
+        new(Items.Select(selector).ToList(), Page, PageSize, TotalCount);
 }
 
 /// <summary>The paging every list query accepts.</summary>
