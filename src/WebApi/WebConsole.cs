@@ -24,15 +24,21 @@ public static class WebConsole
         return paths;
     }
 
+    /// <summary>
+    /// Serves the console's paths, and only those: the static-file middleware would otherwise look on disk for every
+    /// API request (an image, a video range) before the API answered it.
+    /// </summary>
     public static WebApplication UseWebConsole(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            // Revalidated on every load (ETag, 304), so a new version of the console is never mixed with an old one.
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
-        });
+        var paths = Paths(app.Environment.WebRootFileProvider);
+        app.UseWhen(context => paths.Contains(context.Request.Path.Value ?? string.Empty), console => console
+            .UseDefaultFiles()
+            .UseStaticFiles(new StaticFileOptions
+            {
+                // Revalidated on every load (ETag, 304), so a new version of the console is never mixed with an old one.
+                OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+            }));
         return app;
     }
 
