@@ -6,7 +6,7 @@ namespace AbParts.WebApi.Endpoints;
 
 public static class HealthEndpoints
 {
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and is migrated.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and is migrated, and the service is not stopping.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
