@@ -59,6 +59,67 @@ public sealed class ImageWorkerUploadTests(ImageWorkerApiFixture api, ITestOutpu
     }
 
     [Fact]
+    public async Task UploadsWhileEveryWorkerIsKilledOverAndOverGet422Or503NeverA500AndThePoolRecovers()
+    {
+        var users = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => api.UserAsync("user")));
+        using var stop = new CancellationTokenSource();
+        var killer = KillEveryWorkerUntilAsync(stop.Token);
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+
+        await Task.WhenAll(users.Select(async user =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                using var response = await ImagesTests.PostFileAsync(user.Client, ProfilePhoto, SampleImages.MediumJpeg, "photo.jpg");
+                statuses.Add(response.StatusCode);
+            }
+        })).WaitAsync(SafetyNet);
+        await stop.CancelAsync();
+        var kills = await killer;
+
+        output.WriteLine($"{kills} workers killed; answers: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{(int)g.Key} x{g.Count()}"))}");
+        kills.Should().BePositive();
+        statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.UnprocessableEntity
+            || s == HttpStatusCode.ServiceUnavailable, "a killed worker fails its upload with 422, a pool without one answers 503");
+        statuses.Should().Contain(s => s != HttpStatusCode.OK, "the kills reached uploads");
+        await api.ImagesShouldHaveNoOrphansAsync("after uploads whose workers were killed");
+        (await AllWorkersRunningAsync()).Should().HaveCount(ImageWorkerApiFixture.Workers, "the pool starts its workers again");
+        var (client, _, _) = users[0];
+        (await ImagesTests.UploadAsync(client, ProfilePhoto, SampleImages.PortraitPng, "next.png"))
+            .GetProperty("height").GetInt32().Should().Be(1024, "once the kills stop, uploads are processed as usual");
+        foreach (var user in users)
+        {
+            user.Client.Dispose();
+        }
+    }
+
+    /// <summary>SIGKILLs every worker of the pool, again and again (every 20 ms), until <paramref name="stop"/>; how many it killed.</summary>
+    private async Task<int> KillEveryWorkerUntilAsync(CancellationToken stop)
+    {
+        var kills = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var pid in Pool.WorkerProcessIds)
+            {
+                try
+                {
+                    using var worker = Process.GetProcessById(pid);
+                    worker.Kill();
+                    kills++;
+                }
+                catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+                {
+                    // gone already
+                }
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return kills;
+    }
+
+    [Fact]
     public async Task EightConcurrent49MegapixelProgressiveJpegsAnswer200Or503AndStayWithinTheMemoryBound()
     {
         var clients = new List<HttpClient>();

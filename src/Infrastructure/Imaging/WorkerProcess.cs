@@ -19,9 +19,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         _process = process;
         _logger = logger;
+        Id = process.Id;
     }
 
-    public int Id => _process.Id;
+    /// <summary>The process id, kept from the start: it is still asked for (diagnostics) while the worker is being disposed.</summary>
+    public int Id { get; }
 
     /// <summary>Images this worker has been given.</summary>
     public int Jobs { get; private set; }
