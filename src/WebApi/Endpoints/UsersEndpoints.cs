@@ -60,9 +60,11 @@ public static class UsersEndpoints
         return TypedResults.Created($"/users/{user.Id}", UserResponse.For(user, links));
     }
 
-    public static async Task<Ok<UserResponse>> GetCurrentUser(IMediator mediator, ImageLinkSigner links,
+    /// <summary>The signed-in user, read as any user is (<see cref="GetUserQuery"/>): callers always see themselves.</summary>
+    public static async Task<Ok<UserResponse>> GetCurrentUser(HttpContext http, IMediator mediator, ImageLinkSigner links,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(UserResponse.For(await mediator.Send(new GetCurrentUserQuery(), cancellationToken), links));
+        TypedResults.Ok(UserResponse.For(
+            await mediator.Send(new GetUserQuery(http.User.ToCaller()!.UserId.Value), cancellationToken), links));
 
     public static async Task<Ok<UserResponse>> GetUser(Guid id, IMediator mediator, ImageLinkSigner links,
         CancellationToken cancellationToken) =>
