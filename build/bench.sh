@@ -456,15 +456,20 @@ make_videos() {
   } >"$tmp/video-1g.mp4"
 }
 
-# parallel_fetch N URL [HEADER]: N clients fetch URL at once; prints total MB/s.
+# parallel_fetch N URL [ROUNDS]: ROUNDS (default 1) rounds of N clients fetching URL at once; prints total MB/s.
 parallel_fetch() {
-  local n=$1 url=$2 header=${3:-X-Nothing: 1} start i
+  local n=$1 url=$2 rounds=${3:-1} start i r
+  local -a curls=()
   start=$(date +%s%N)
-  for ((i = 0; i < n; i++)); do
-    curl -sf -o /dev/null -H "$header" -H "Authorization: Bearer $token" "$url" &
+  for ((r = 0; r < rounds; r++)); do
+    curls=()
+    for ((i = 0; i < n; i++)); do
+      curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url" &
+      curls+=($!)
+    done
+    wait "${curls[@]}" # not a bare wait: the API may be a child of this shell
   done
-  wait
-  awk -v bytes="$(stat -c %s "$tmp/video.mp4")" -v n="$n" -v ns=$(($(date +%s%N) - start)) \
+  awk -v bytes="$(stat -c %s "$tmp/video.mp4")" -v n=$((n * rounds)) -v ns=$(($(date +%s%N) - start)) \
     'BEGIN { printf "%.0f\n", bytes * n / 1048576 / (ns / 1e9) }'
 }
 
@@ -479,11 +484,13 @@ bench_video() {
   id=$(sed -E 's/.*"id":"([^"]+)".*/\1/' <<<"$video")
   stream="$api/videos/stream/$id"
   cp "$tmp/video.mp4" "$tmp/www/video.mp4"
-  log "Streaming a $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB video to 8 clients, whole and in 1 MB ranges (after a warm-up round each)"
-  (parallel_fetch 8 "$stream" >/dev/null) # a subshell: its wait must not wait for the API
-  mb_api=$(parallel_fetch 8 "$stream")
-  (parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" >/dev/null)
-  mb_nginx=$(parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4")
+  log "Streaming a $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB video: 30 s of 1 MB ranges to warm up, then 8 clients at once, 5 rounds, whole; then wrk on 1 MB ranges"
+  # As in serve: the first half minute of load also measures the JIT's re-compilation of the hot paths.
+  wrk -t2 -c32 -d30s -H "Range: bytes=1048576-2097151" -H "Authorization: Bearer $token" "$stream" >/dev/null
+  parallel_fetch 8 "$stream" >/dev/null
+  mb_api=$(parallel_fetch 8 "$stream" 5)
+  parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" >/dev/null
+  mb_nginx=$(parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" 5)
   range_api=$(wrk_run "$stream" "Range: bytes=1048576-2097151" "Authorization: Bearer $token" | awk '{ print $1 }')
   range_nginx=$(wrk_run "http://127.0.0.1:$nginx_port/video.mp4" "Range: bytes=1048576-2097151" | awk '{ print $1 }')
   log "Memory while uploading a 1 GB video, then while 8 clients stream the 100 MB one"
@@ -498,10 +505,10 @@ bench_video() {
   echo
   echo "| download | AbParts | nginx | × nginx |"
   echo "|---|---:|---:|---:|"
-  echo "| whole $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB file, 8 clients at once (MB/s) | $mb_api | $mb_nginx | $(ratio "$mb_api" "$mb_nginx") |"
+  echo "| whole $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB file, 8 clients at once, 5 rounds (MB/s) | $mb_api | $mb_nginx | $(ratio "$mb_api" "$mb_nginx") |"
   echo "| 1 MB ranges, wrk -c32 (requests/s = MB/s) | $range_api | $range_nginx | $(ratio "$range_api" "$range_nginx") |"
   echo
-  echo "Target: ≥ 0.8× nginx $(verdict "$(ratio "$mb_api" "$mb_nginx")" 0.8 ge) (whole), $(verdict "$(ratio "$range_api" "$range_nginx")" 0.8 ge) (ranges)."
+  echo "Target: ≥ 0.9× nginx $(verdict "$(ratio "$mb_api" "$mb_nginx")" 0.9 ge) (whole), $(verdict "$(ratio "$range_api" "$range_nginx")" 0.9 ge) (ranges)."
   echo
   echo "| API memory | before | peak | growth | target < 64 MB |"
   echo "|---|---:|---:|---:|---|"

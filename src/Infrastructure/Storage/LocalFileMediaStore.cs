@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AbParts.Application.Common.Abstractions;
 using AbParts.Domain.Media;
+using Microsoft.Win32.SafeHandles;
 using Microsoft.Extensions.Options;
 
 namespace AbParts.Infrastructure.Storage;
@@ -68,19 +69,11 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
     public Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        FileStream stream;
+        SafeFileHandle file;
         try
         {
-            // Unbuffered: reads go straight into the caller's buffer (a video's ranges are copied in large
-            // chunks), and the size comes from the open handle, not another lookup of the path.
-            stream = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.Read | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-                BufferSize = 0,
-            });
+            file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete,
+                FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -89,22 +82,22 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
 
         try
         {
-            var media = ReadMeta(key, path, stream.Length);
+            // The size comes from the open handle, not another lookup of the path.
+            var media = ReadMeta(key, path, RandomAccess.GetLength(file));
             if (media is null)
             {
-                stream.Dispose();
+                file.Dispose();
                 return Task.FromResult<MediaContent?>(null);
             }
 
             var offset = Math.Min(range?.Offset ?? 0, media.Size);
             ArgumentOutOfRangeException.ThrowIfNegative(offset);
             var length = Math.Min(range?.Length ?? media.Size - offset, media.Size - offset);
-            stream.Seek(offset, SeekOrigin.Begin);
-            return Task.FromResult<MediaContent?>(new MediaContent(new BoundedReadStream(stream, length), media, offset, length));
+            return Task.FromResult<MediaContent?>(new MediaContent(new FileRangeStream(file, offset, length), media, offset, length));
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -224,78 +217,4 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
     }
 
     private sealed record Meta(string Sha256, string ContentType, DateTimeOffset CreatedAt);
-}
-
-/// <summary>Reads at most a given number of bytes from an inner stream, and disposes it.</summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
-{
-    private readonly long _length = length;
-    private long _remaining = length;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length - _remaining;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_remaining <= 0)
-        {
-            return 0;
-        }
-
-        var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
-        _remaining -= read;
-        return read;
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_remaining <= 0)
-        {
-            return 0;
-        }
-
-        var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken);
-        _remaining -= read;
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync();
-        await base.DisposeAsync();
-    }
 }
