@@ -134,10 +134,13 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>What a variant must prepare before the service starts.</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
 
+    /// <summary>The PostgreSQL server the service's database is made on: the one ./build/test.sh starts, unless a variant brings its own.</summary>
+    protected virtual string DatabaseServer => TestDatabase.ServerConnectionString;
+
     public async Task InitializeAsync()
     {
         await PrepareAsync();
-        _database = await TestDatabase.CreateAsync(create: false);
+        _database = await TestDatabase.CreateAsync(create: false, DatabaseServer);
         _app = WebApp.Build(
         [
             .. ExtraArguments,
@@ -162,7 +165,7 @@ public class ApiFixture : IAsyncLifetime
             .Send(new EnsureSuperAdminCommand(SuperAdminUsername, SuperAdminPassword, "AbParts"));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
