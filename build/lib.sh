@@ -174,16 +174,18 @@ S3RVER_PID=""
   S3RVER_SECRET_KEY="S3RVER"
 }
 
-# s3rver_start DIR LOG: starts s3rver in its own process group on a free
-# loopback port, keeping its objects in DIR and its output in LOG, and waits
-# until it answers. Sets S3RVER_PID and S3RVER_URL; stop it with s3rver_stop.
+# s3rver_start DIR LOG [PORT]: starts s3rver in its own process group on PORT
+# (a free loopback port when not given), keeping its objects in DIR and its
+# output in LOG, and waits until it answers. Started again on the same DIR and
+# PORT, it serves the same buckets and objects at the same URL. Sets S3RVER_PID
+# and S3RVER_URL; stop it with s3rver_stop.
 # shellcheck disable=SC2034 # S3RVER_URL is read by the callers
 s3rver_start() {
-  local dir="$1" logfile="$2" bin="$ROOT/node_modules/.bin/s3rver" port attempt i
+  local dir="$1" logfile="$2" fixed="${3:-}" bin="$ROOT/node_modules/.bin/s3rver" port attempt i
   [[ -x "$bin" ]] || die "s3rver not found at $bin (run ensure_npm_tools first)"
   mkdir -p "$dir"
   for attempt in 1 2 3; do
-    port="$(free_port)"
+    port="${fixed:-$(free_port)}"
     log "Starting s3rver on 127.0.0.1:$port ($dir)"
     setsid "$bin" -d "$dir" -a 127.0.0.1 -p "$port" --silent >>"$logfile" 2>&1 </dev/null &
     S3RVER_PID=$!
@@ -195,9 +197,10 @@ s3rver_start() {
       kill -0 "$S3RVER_PID" 2>/dev/null || break
       sleep 0.1
     done
-    # Exited (lost a race for the port?) or never answered: try another port.
+    # Exited (lost a race for the port?) or never answered: try another port, unless it was given.
     s3rver_stop
     log "s3rver did not come up on port $port (attempt $attempt)"
+    [[ -z "$fixed" ]] || break
   done
   tail -n 20 "$logfile" >&2 || true
   die "s3rver did not start (log: $logfile)"

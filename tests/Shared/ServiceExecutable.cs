@@ -51,12 +51,8 @@ public static class ServiceExecutable
 
     private static string Locate()
     {
-        // tests/<Project>/bin/<Configuration>/<framework>/ → src/WebApi/bin/<Configuration>/<framework>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = System.IO.Path.Combine(root, "src", "WebApi", "bin", configuration, framework, "AbParts.WebApi.dll");
+        var path = System.IO.Path.Combine(Checkout.Root, "src", "WebApi", "bin", Checkout.Configuration, Checkout.Framework,
+            "AbParts.WebApi.dll");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"The service is not built at {path}: build the solution (./build/test.sh does).", path);

@@ -3,14 +3,18 @@ using Npgsql;
 namespace AbParts.Tests.Support;
 
 /// <summary>
-/// A database of its own on the throwaway PostgreSQL that ./build/test.sh starts, dropped on dispose.
+/// A database of its own on the throwaway PostgreSQL that ./build/test.sh starts (or on another server a test
+/// brings), dropped on dispose.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     public const string ServerVariable = "ABPARTS_TEST_POSTGRES";
 
-    private TestDatabase(string name, string connectionString)
+    private readonly string _server;
+
+    private TestDatabase(string server, string name, string connectionString)
     {
+        _server = server;
         Name = name;
         ConnectionString = connectionString;
     }
@@ -28,16 +32,18 @@ public sealed class TestDatabase : IAsyncDisposable
                 "which starts a throwaway cluster and sets it.");
 
     /// <summary>Names a fresh database; <paramref name="create"/> false leaves creating it to the code under test.</summary>
-    public static async Task<TestDatabase> CreateAsync(bool create = true)
+    /// <param name="server">A superuser connection to the server; <see cref="ServerConnectionString"/> when not given.</param>
+    public static async Task<TestDatabase> CreateAsync(bool create = true, string? server = null)
     {
+        server ??= ServerConnectionString;
         var name = $"t_{Guid.NewGuid():N}";
-        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
         if (create)
         {
-            await ExecuteOnServerAsync($"CREATE DATABASE \"{name}\"");
+            await ExecuteOnServerAsync(server, $"CREATE DATABASE \"{name}\"");
         }
 
-        return new TestDatabase(name, builder.ConnectionString);
+        return new TestDatabase(server, name, builder.ConnectionString);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)
@@ -67,12 +73,12 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        await ExecuteOnServerAsync(_server, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 
-    private static async Task ExecuteOnServerAsync(string sql)
+    private static async Task ExecuteOnServerAsync(string server, string sql)
     {
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

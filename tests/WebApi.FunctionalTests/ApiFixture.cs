@@ -134,10 +134,13 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>What a variant must prepare before the service starts.</summary>
     protected virtual Task PrepareAsync() => Task.CompletedTask;
 
+    /// <summary>The PostgreSQL server the service's database is made on: the one ./build/test.sh starts, unless a variant brings its own.</summary>
+    protected virtual string DatabaseServer => TestDatabase.ServerConnectionString;
+
     public async Task InitializeAsync()
     {
         await PrepareAsync();
-        _database = await TestDatabase.CreateAsync(create: false);
+        _database = await TestDatabase.CreateAsync(create: false, DatabaseServer);
         _app = WebApp.Build(
         [
             .. ExtraArguments,
@@ -162,7 +165,7 @@ public class ApiFixture : IAsyncLifetime
             .Send(new EnsureSuperAdminCommand(SuperAdminUsername, SuperAdminPassword, "AbParts"));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -252,23 +255,24 @@ public sealed class SingleHashApiFixture : ApiFixture
 }
 
 /// <summary>
-/// The same service with videos in S3 (the s3rver that ./build/test.sh starts): only configuration differs.
-/// The bucket is created first, as an operator would.
+/// The same service with videos in S3 (the s3rver that ./build/test.sh starts, unless a variant brings its own): only
+/// configuration differs. The bucket is created first, as an operator would.
 /// </summary>
 public class S3ApiFixture : ApiFixture
 {
-    private readonly string _bucket = $"abparts-api-{Guid.NewGuid():N}"[..40];
-
     public override StorageBackend VideoBackend => StorageBackend.S3;
+
+    /// <summary>The bucket the service keeps its videos in.</summary>
+    public string Bucket { get; } = $"abparts-api-{Guid.NewGuid():N}"[..40];
 
     protected override IEnumerable<string> ExtraArguments =>
     [
         "--Storage:Videos:Backend=S3",
-        $"--Storage:Videos:S3:ServiceUrl={S3Url}",
-        $"--Storage:Videos:S3:Bucket={_bucket}",
+        $"--Storage:Videos:S3:ServiceUrl={Endpoint.Url}",
+        $"--Storage:Videos:S3:Bucket={Bucket}",
         "--Storage:Videos:S3:Region=us-east-1",
-        $"--Storage:Videos:S3:AccessKey={Variable("ABPARTS_TEST_S3_ACCESS_KEY")}",
-        $"--Storage:Videos:S3:SecretKey={Variable("ABPARTS_TEST_S3_SECRET_KEY")}",
+        $"--Storage:Videos:S3:AccessKey={Endpoint.AccessKey}",
+        $"--Storage:Videos:S3:SecretKey={Endpoint.SecretKey}",
         "--Storage:Videos:S3:ForcePathStyle=true",
         $"--Storage:Videos:S3:RedirectToPresigned={RedirectToPresigned}",
     ];
@@ -276,15 +280,27 @@ public class S3ApiFixture : ApiFixture
     /// <summary>Whether streaming redirects to presigned URLs instead of proxying.</summary>
     protected virtual bool RedirectToPresigned => false;
 
-    private static string S3Url => Variable("ABPARTS_TEST_S3_URL");
+    /// <summary>The S3 server and account.</summary>
+    protected virtual S3Endpoint Endpoint => S3Endpoint.OfTestRun;
+
+    /// <summary>A client of the S3 server, for looking into the bucket as an operator's tool would.</summary>
+    public Amazon.S3.AmazonS3Client S3Client() => new(
+        new Amazon.Runtime.BasicAWSCredentials(Endpoint.AccessKey, Endpoint.SecretKey),
+        new Amazon.S3.AmazonS3Config { ServiceURL = Endpoint.Url.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
     protected override async Task PrepareAsync()
     {
-        using var client = new Amazon.S3.AmazonS3Client(
-            new Amazon.Runtime.BasicAWSCredentials(Variable("ABPARTS_TEST_S3_ACCESS_KEY"), Variable("ABPARTS_TEST_S3_SECRET_KEY")),
-            new Amazon.S3.AmazonS3Config { ServiceURL = S3Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        await client.PutBucketAsync(_bucket);
+        using var client = S3Client();
+        await client.PutBucketAsync(Bucket);
     }
+}
+
+/// <summary>An S3 server's address and the account to use there.</summary>
+public sealed record S3Endpoint(Uri Url, string AccessKey, string SecretKey)
+{
+    /// <summary>The s3rver that ./build/test.sh starts for all tests.</summary>
+    public static S3Endpoint OfTestRun => new(new Uri(Variable("ABPARTS_TEST_S3_URL")), Variable("ABPARTS_TEST_S3_ACCESS_KEY"),
+        Variable("ABPARTS_TEST_S3_SECRET_KEY"));
 
     private static string Variable(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

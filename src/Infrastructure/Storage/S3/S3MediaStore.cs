@@ -43,12 +43,87 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
 
     public string Bucket => _options.Bucket;
 
-    public async Task<StoredMedia> SaveAsync(string key, Stream content, string contentType,
+    public Task<StoredMedia> SaveAsync(string key, Stream content, string contentType,
         CancellationToken cancellationToken)
     {
         EnsureKey(key);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        return S3Errors.TranslateAsync(() => PutAsync(key, content, contentType, cancellationToken));
+    }
+
+    public Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    {
+        EnsureKey(key);
+        return S3Errors.TranslateAsync(() => GetAsync(key, range, cancellationToken));
+    }
+
+    public Task<StoredMedia?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        EnsureKey(key);
+        return S3Errors.TranslateAsync(() => HeadAsync(key, cancellationToken));
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        EnsureKey(key);
+        return S3Errors.TranslateAsync(() => RemoveAsync(key, cancellationToken));
+    }
+
+    /// <summary>In key order (S3 lists by UTF-8 bytes, which is ordinal for valid keys); one HEAD per object for its hash and type.</summary>
+    public async IAsyncEnumerable<StoredMedia> ListAsync(string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        do
+        {
+            var page = await S3Errors.TranslateAsync(() => s3.ListObjectsV2Async(request, cancellationToken));
+            foreach (var listed in page.S3Objects ?? [])
+            {
+                // Gone since it was listed: skip it, as a later listing would.
+                if (await S3Errors.TranslateAsync(() => HeadAsync(listed.Key, cancellationToken)) is { } media)
+                {
+                    yield return media;
+                }
+            }
+
+            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
+    /// <summary>With <c>RedirectToPresigned</c>, a presigned GET valid for <c>PresignedUrlLifetime</c>; otherwise null.</summary>
+    public Uri? DirectReadUrl(string key) =>
+        _options.RedirectToPresigned ? GetPresignedReadUrl(key, _options.PresignedUrlLifetime) : null;
+
+    /// <summary>
+    /// A URL that GETs <paramref name="key"/> without credentials until <paramref name="lifetime"/> has
+    /// passed (SigV4 query signing, done locally: it neither checks that the key exists nor calls S3).
+    /// </summary>
+    public Uri GetPresignedReadUrl(string key, TimeSpan lifetime)
+    {
+        EnsureKey(key);
+        if (lifetime <= TimeSpan.Zero || lifetime > S3StorageOptions.MaxPresignedUrlLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime,
+                "A presigned URL lives more than zero seconds and at most 7 days.");
+        }
+
+        var url = s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = time.GetUtcNow().UtcDateTime.Add(lifetime),
+            Protocol = _options.ServiceUrl?.Scheme == Uri.UriSchemeHttp ? Protocol.HTTP : Protocol.HTTPS,
+        });
+        return new Uri(url);
+    }
+
+    private async Task<StoredMedia> PutAsync(string key, Stream content, string contentType,
+        CancellationToken cancellationToken)
+    {
         // A key is written once. The conditional writes below (If-None-Match: *) close the race on
         // servers that support them; this check gives the same answer on those that do not.
         if (await HeadAsync(key, cancellationToken) is not null)
@@ -71,9 +146,8 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
         }
     }
 
-    public async Task<MediaContent?> OpenAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    private async Task<MediaContent?> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
-        EnsureKey(key);
         var offset = range?.Offset ?? 0;
         ArgumentOutOfRangeException.ThrowIfNegative(offset, nameof(range));
         if (range?.Length is { } requested)
@@ -132,15 +206,8 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
         }
     }
 
-    public Task<StoredMedia?> StatAsync(string key, CancellationToken cancellationToken)
+    private async Task<bool> RemoveAsync(string key, CancellationToken cancellationToken)
     {
-        EnsureKey(key);
-        return HeadAsync(key, cancellationToken);
-    }
-
-    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        EnsureKey(key);
         // DeleteObject answers 204 whether or not the key existed.
         if (await HeadAsync(key, cancellationToken) is null)
         {
@@ -149,57 +216,6 @@ public sealed partial class S3MediaStore(IAmazonS3 s3, IOptions<S3StorageOptions
 
         await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
         return true;
-    }
-
-    /// <summary>In key order (S3 lists by UTF-8 bytes, which is ordinal for valid keys); one HEAD per object for its hash and type.</summary>
-    public async IAsyncEnumerable<StoredMedia> ListAsync(string prefix,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
-        do
-        {
-            var page = await s3.ListObjectsV2Async(request, cancellationToken);
-            foreach (var listed in page.S3Objects ?? [])
-            {
-                // Gone since it was listed: skip it, as a later listing would.
-                if (await HeadAsync(listed.Key, cancellationToken) is { } media)
-                {
-                    yield return media;
-                }
-            }
-
-            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (request.ContinuationToken is not null);
-    }
-
-    /// <summary>
-    /// A URL that GETs <paramref name="key"/> without credentials until <paramref name="lifetime"/> has
-    /// passed (SigV4 query signing, done locally: it neither checks that the key exists nor calls S3).
-    /// </summary>
-    /// <summary>With <c>RedirectToPresigned</c>, a presigned GET valid for <c>PresignedUrlLifetime</c>; otherwise null.</summary>
-    public Uri? DirectReadUrl(string key) =>
-        _options.RedirectToPresigned ? GetPresignedReadUrl(key, _options.PresignedUrlLifetime) : null;
-
-    public Uri GetPresignedReadUrl(string key, TimeSpan lifetime)
-    {
-        EnsureKey(key);
-        if (lifetime <= TimeSpan.Zero || lifetime > S3StorageOptions.MaxPresignedUrlLifetime)
-        {
-            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime,
-                "A presigned URL lives more than zero seconds and at most 7 days.");
-        }
-
-        var url = s3.GetPreSignedURL(new GetPreSignedUrlRequest
-        {
-            BucketName = Bucket,
-            Key = key,
-            Verb = HttpVerb.GET,
-            Expires = time.GetUtcNow().UtcDateTime.Add(lifetime),
-            Protocol = _options.ServiceUrl?.Scheme == Uri.UriSchemeHttp ? Protocol.HTTP : Protocol.HTTPS,
-        });
-        return new Uri(url);
     }
 
     private async Task<StoredMedia> PutObjectAsync(string key, byte[] buffer, int length, string sha256,
