@@ -148,9 +148,9 @@ public sealed class DependencyUnavailableException : Exception
 /// </summary>
 public sealed class InsufficientStorageException : Exception
 {
-    /// <summary>What the client is told: the upload is gone, and a retry helps only after space is freed.</summary>
+    /// <summary>What the client is told: nothing was kept, and a retry helps only after space is freed.</summary>
     public const string NoSpaceLeft =
-        "The server has no space left to store this upload, and nothing of it was kept. Try again later: space has to be freed first.";
+        "The server has no space left to store this, and nothing of it was kept. Try again once space has been freed.";
 
     public InsufficientStorageException() : base(NoSpaceLeft) { }
 
