@@ -99,7 +99,7 @@ public sealed class FullDiskTests(FullDiskFixture fixture) : IClassFixture<FullD
     {
         using var client = await SuperAdminAsync();
         var video = await UploadAsync(client, VideoUpload, SampleVideos.Mp4).ReadJsonAsync();
-        using var photoForm = new MultipartFormDataContent { { File(SampleFiles.SmallJpeg, "image/jpeg"), "file", "me.jpg" } };
+        using var photoForm = new MultipartFormDataContent { { FilePart(SampleFiles.SmallJpeg, "image/jpeg"), "file", "me.jpg" } };
         var photo = await client.PostAsync("/uploads/users/profile-photo", photoForm).ReadJsonAsync();
         var streamUrl = video.GetProperty("stream_url").GetString();
         Disk.FillLeaving(0);
@@ -144,7 +144,7 @@ public sealed class FullDiskTests(FullDiskFixture fixture) : IClassFixture<FullD
     private static (double Room, string File) Step(string step) => step switch
     {
         "receiving" => (0.5, "ASPNETCORE_"), // ASP.NET Core buffering the form
-        "spooling" => (1.5, ".upload"), // the spool's copy, which the video probe and the image workers read
+        "spooling" => (1.5, ".upload"), // the spool's own copy, which ffprobe and the image workers read
         "storing" => (2.5, ".partial"), // the store's file, renamed to its key once complete
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
@@ -167,15 +167,15 @@ public sealed class FullDiskTests(FullDiskFixture fixture) : IClassFixture<FullD
         {
             form.Add(new StringContent("Full disk"), "title");
             form.Add(new StringContent("maintenance"), "category");
-            form.Add(File(bytes, "video/mp4"), "file", "clip.mp4");
+            form.Add(FilePart(bytes, "video/mp4"), "file", "clip.mp4");
             return await client.PostAsync("/videos/support", form);
         }
 
-        form.Add(File(bytes, "text/plain"), "file", "log.txt");
+        form.Add(FilePart(bytes, "text/plain"), "file", "log.txt");
         return await client.PostAsync(ChatEndpoints.FilesPath, form);
     }
 
-    private static ByteArrayContent File(byte[] bytes, string contentType) =>
+    private static ByteArrayContent FilePart(byte[] bytes, string contentType) =>
         new(bytes) { Headers = { ContentType = new MediaTypeHeaderValue(contentType) } };
 
     /// <summary>The rows an upload adds: videos, chat files, and the images and blobs of posters and thumbnails.</summary>

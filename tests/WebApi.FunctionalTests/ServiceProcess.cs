@@ -8,7 +8,8 @@ namespace AbParts.WebApi.FunctionalTests;
 
 /// <summary>
 /// The service in a process of its own, started as <c>build/run.sh</c> starts it, on the database, data folder
-/// and keys of an <see cref="ApiFixture"/>: for what only a real process shows, such as its signals and restarts.
+/// and keys of an <see cref="ApiFixture"/> (or a data folder of its own): for what only a real process shows, such as
+/// its signals and restarts, or its disk filling up.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
