@@ -65,6 +65,7 @@ public static class WebApp
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseGracefulShutdown();
+        app.UseUploadForms();
 
         app.MapAbPartsOpenApi();
         app.MapHealthEndpoints();

@@ -8,7 +8,8 @@ namespace AbParts.WebApi.FunctionalTests;
 
 /// <summary>
 /// The service in a process of its own, started as <c>build/run.sh</c> starts it, on the database, data folder
-/// and keys of an <see cref="ApiFixture"/>: for what only a real process shows, such as its signals and restarts.
+/// and keys of an <see cref="ApiFixture"/> (or a data folder of its own): for what only a real process shows, such as
+/// its signals and restarts, or its disk filling up.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -39,7 +40,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service and returns once <c>/health/ready</c> answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(ApiFixture api)
+    /// <param name="environment">Variables that differ from the fixture's, such as another data directory.</param>
+    public static async Task<ServiceProcess> StartAsync(ApiFixture api, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
@@ -50,7 +52,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ServiceExecutable.Path);
-        foreach (var (name, value) in api.VerbEnvironment())
+        foreach (var (name, value) in api.VerbEnvironment().Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }
@@ -74,6 +76,25 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         return service;
+    }
+
+    /// <summary>
+    /// What the process printed after the first <paramref name="start"/> characters of <see cref="Output"/>, once it holds
+    /// <paramref name="text"/> or a minute has passed: a log line is written a moment after the answer it explains.
+    /// </summary>
+    public async Task<string> OutputAfterAsync(int start, string text)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var output = Output[start..];
+            if (output.Contains(text, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                return output;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Sends SIGTERM, as a service manager stopping the service does.</summary>

@@ -8,7 +8,8 @@ namespace AbParts.Infrastructure.Storage;
 /// Spools uploads to <c>$ABPARTS_DATA_DIR/uploads</c> in 128 KB chunks, so memory use does not grow with
 /// the upload's size. A file is deleted when its <see cref="SpooledFile"/> is disposed; the folder is
 /// where the orphan sweep looks for leftovers of a crash: its own files, and the multipart bodies ASP.NET Core
-/// buffers there (<see cref="FolderOf"/>).
+/// buffers there (<see cref="FolderOf"/>). An upload that does not fit on the disk is removed at once and refused with
+/// <see cref="InsufficientStorageException"/>.
 /// </summary>
 public sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpool
 {
@@ -58,9 +59,14 @@ public sealed class FileUploadSpool(IConfiguration configuration) : IUploadSpool
 
             return new Spooled(path, length, header.AsMemory(0, headerLength));
         }
-        catch
+        catch (Exception exception)
         {
             File.Delete(path);
+            if (DiskErrors.Translate(exception) is { } full)
+            {
+                throw full;
+            }
+
             throw;
         }
         finally

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
 using AbParts.Domain.Media;
 using Microsoft.Win32.SafeHandles;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public sealed class LocalStorageOptions
 /// Media as files under <see cref="LocalStorageOptions.Root"/>, one per key, with a <c>.meta</c> file
 /// beside it holding the SHA-256, content type and creation time. A file is written under a hidden
 /// temporary name in the same folder, flushed to disk, then renamed, so a crash never leaves a partial
-/// file under a real key; temporary files are never listed.
+/// file under a real key; temporary files are never listed. A write that fails, a full disk included
+/// (<see cref="InsufficientStorageException"/>), removes what it wrote.
 /// </summary>
 internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options, TimeProvider time) : IMediaStore
 {
@@ -54,12 +56,17 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
             File.Move(temporary, path, overwrite: false);
             return media;
         }
-        catch
+        catch (Exception exception)
         {
             File.Delete(temporary);
             if (!File.Exists(path))
             {
                 File.Delete(path + MetaSuffix);
+            }
+
+            if (DiskErrors.Translate(exception) is { } full)
+            {
+                throw full;
             }
 
             throw;
@@ -211,9 +218,17 @@ internal sealed class LocalFileMediaStore(IOptions<LocalStorageOptions> options,
     private static async Task WriteMetaAsync(string path, StoredMedia media, CancellationToken cancellationToken)
     {
         var temporary = $"{path}.{Guid.NewGuid():N}{TemporarySuffix}";
-        await File.WriteAllBytesAsync(temporary,
-            JsonSerializer.SerializeToUtf8Bytes(new Meta(media.Sha256, media.ContentType, media.CreatedAt)), cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            await File.WriteAllBytesAsync(temporary,
+                JsonSerializer.SerializeToUtf8Bytes(new Meta(media.Sha256, media.ContentType, media.CreatedAt)), cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary); // a disk that held the content may have no room left for these few bytes
+            throw;
+        }
     }
 
     private sealed record Meta(string Sha256, string ContentType, DateTimeOffset CreatedAt);

@@ -4,6 +4,7 @@ using AbParts.Infrastructure;
 using AppValidationException = AbParts.Application.Common.Exceptions.ValidationException;
 using ConflictException = AbParts.Application.Common.Exceptions.ConflictException;
 using DependencyUnavailableException = AbParts.Application.Common.Exceptions.DependencyUnavailableException;
+using InsufficientStorageException = AbParts.Application.Common.Exceptions.InsufficientStorageException;
 using NotFoundException = AbParts.Application.Common.Exceptions.NotFoundException;
 
 namespace AbParts.WebApi.Cli;
@@ -88,9 +89,10 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (DependencyUnavailableException e)
+        catch (Exception e) when (e is DependencyUnavailableException or InsufficientStorageException)
         {
-            // The use cases' ports translate database failures; the innermost cause says how it failed.
+            // The use cases' ports translate database failures and a full disk; the innermost cause says how it failed
+            // (for a full disk, in which file).
             await Console.Error.WriteLineAsync($"error: {e.Message} ({e.GetBaseException().Message})");
             return ExitCodes.Failed;
         }

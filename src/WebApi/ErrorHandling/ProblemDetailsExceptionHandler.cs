@@ -8,8 +8,8 @@ namespace AbParts.WebApi.ErrorHandling;
 
 /// <summary>
 /// The one place where exceptions become HTTP answers. It knows only the application's exceptions:
-/// Infrastructure translates database failures into them (ADR 0011). Unknown exceptions are a logged
-/// 500 without details.
+/// Infrastructure translates database failures (ADR 0011) and a full disk (ADR 0037) into them. Unknown
+/// exceptions are a logged 500 without details.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger)
     : IExceptionHandler
@@ -38,6 +38,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
             DomainException e => (422, ProblemTypes.BusinessRule, "Business rule violated", e.Message),
             TooManyRequestsException e => (429, ProblemTypes.TooManyRequests, "Too many requests", e.Message),
             DependencyUnavailableException e => (503, ProblemTypes.Unavailable, "Service unavailable", e.Message),
+            InsufficientStorageException e => (507, ProblemTypes.InsufficientStorage, "Insufficient storage", e.Message),
             _ => (500, ProblemTypes.Internal, "Internal error",
                 "An unexpected error occurred. Quote the trace id when reporting it."),
         };
@@ -50,6 +51,10 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
         else if (exception is TooManyRequestsException tooMany)
         {
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(tooMany.RetryAfter);
+        }
+        else if (exception is InsufficientStorageException)
+        {
+            LogInsufficientStorage(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
         }
         else if (status >= 500)
         {
@@ -89,6 +94,10 @@ internal sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDeta
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unavailable: {Detail} ({Reason})")]
     private static partial void LogUnavailable(ILogger logger, string detail, string reason);
+
+    /// <summary>An error, not a warning: uploads fail until an operator frees space; the reason names the file, so the disk.</summary>
+    [LoggerMessage(Level = LogLevel.Error, Message = "Out of disk space for {Method} {Path}: {Reason}")]
+    private static partial void LogInsufficientStorage(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -20,6 +20,7 @@ public static class ProblemTypes
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
     public const string Unavailable = Prefix + "unavailable";
+    public const string InsufficientStorage = Prefix + "insufficient-storage";
 
     /// <summary>The type for a bare status code (no exception behind it).</summary>
     public static string ForStatus(int status) => status switch
@@ -36,6 +37,7 @@ public static class ProblemTypes
         422 => BusinessRule,
         429 => TooManyRequests,
         503 => Unavailable,
+        507 => InsufficientStorage,
         _ => status >= 500 ? Internal : MalformedRequest,
     };
 }

@@ -1,5 +1,7 @@
 using AbParts.Application.Common.Abstractions;
+using AbParts.Application.Common.Exceptions;
 using AbParts.Domain.Media;
+using AbParts.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,14 +12,7 @@ public sealed class LocalFileMediaStoreTests : MediaStoreContract, IDisposable
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("abparts-local-store-").FullName;
     private readonly ServiceProvider _services;
 
-    public LocalFileMediaStoreTests() =>
-        _services = new ServiceCollection().AddLogging().AddInfrastructure(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Default"] = "Host=unused",
-                ["ABPARTS_DATA_DIR"] = _dataDirectory,
-                ["Storage:Videos:Backend"] = "Local",
-            }).Build()).BuildServiceProvider();
+    public LocalFileMediaStoreTests() => _services = Services(_dataDirectory);
 
     private string Root => Path.Combine(_dataDirectory, "media");
 
@@ -85,6 +80,31 @@ public sealed class LocalFileMediaStoreTests : MediaStoreContract, IDisposable
         listed.Should().BeEmpty();
         (await store.StatAsync("videos/crashed.mp4", CancellationToken.None)).Should().BeNull();
     }
+
+    [Fact]
+    public async Task ADiskWithRoomForTheFileButNotItsMetadataRefusesTheSaveAndKeepsNothing()
+    {
+        using var disk = await SmallDisk.MountAsync(1024 * 1024);
+        await using var services = Services(disk.Path);
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IMediaStores>().Resolve(StorageBackend.Local);
+        const int Bytes = 16 * 4096; // whole pages of the tmpfs: exactly the room left, none for the .meta file
+        disk.FillLeaving(Bytes);
+
+        var saving = () => store.SaveAsync("videos/full.mp4", new MemoryStream(new byte[Bytes]), "video/mp4", CancellationToken.None);
+
+        (await saving.Should().ThrowAsync<InsufficientStorageException>()).WithInnerException<IOException>();
+        Directory.EnumerateFiles(Path.Combine(disk.Path, "media"), "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    private static ServiceProvider Services(string dataDirectory) =>
+        new ServiceCollection().AddLogging().AddInfrastructure(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Default"] = "Host=unused",
+                ["ABPARTS_DATA_DIR"] = dataDirectory,
+                ["Storage:Videos:Backend"] = "Local",
+            }).Build()).BuildServiceProvider();
 
     public void Dispose()
     {

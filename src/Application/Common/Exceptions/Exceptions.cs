@@ -142,6 +142,24 @@ public sealed class DependencyUnavailableException : Exception
 }
 
 /// <summary>
+/// The disk that receives uploads or holds the local video store is full, or its quota is used up; maps to 507. Nothing
+/// of the upload was kept. Unlike <see cref="DependencyUnavailableException"/> no wait is promised: the same request
+/// succeeds only once an operator has freed space, and reads go on meanwhile.
+/// </summary>
+public sealed class InsufficientStorageException : Exception
+{
+    /// <summary>What the client is told: nothing was kept, and a retry helps only after space is freed.</summary>
+    public const string NoSpaceLeft =
+        "The server has no space left to store this, and nothing of it was kept. Try again once space has been freed.";
+
+    public InsufficientStorageException() : base(NoSpaceLeft) { }
+
+    public InsufficientStorageException(string message) : base(message) { }
+
+    public InsufficientStorageException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>
 /// The service is busy with this kind of work (such as password hashing) and refuses more for now; maps to 429 with
 /// <see cref="RetryAfter"/>. The same request may succeed after that wait.
 /// </summary>
