@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace AbParts.Benchmarks.Soak;
 
@@ -13,6 +14,7 @@ internal sealed class LoadRecorder(int maxRequests)
     private readonly ConcurrentQueue<UnconfirmedPhoto> _unconfirmed = new();
     private readonly ConcurrentQueue<string> _firstErrors = new();
     private readonly ConcurrentDictionary<RequestKind, (int Checked, int Mismatched)> _checks = new();
+    private readonly long _origin = Stopwatch.GetTimestamp();
     private int _started;
 
     public IReadOnlyCollection<Sample> Samples => _samples;
@@ -31,12 +33,11 @@ internal sealed class LoadRecorder(int maxRequests)
 
     /// <summary>An HTTP answer, whatever its status.</summary>
     public void Answered(RequestKind kind, int status, TimeSpan elapsed, string path) =>
-        Add(new Sample(kind, status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            status is >= 200 and < 300 or 304, elapsed), path);
+        Add(kind, status.ToString(System.Globalization.CultureInfo.InvariantCulture), status is >= 200 and < 300 or 304,
+            elapsed, path);
 
     /// <summary>A request that got no answer: a timeout or a transport error (refused, reset, …).</summary>
-    public void Failed(RequestKind kind, string error, TimeSpan elapsed, string path) =>
-        Add(new Sample(kind, error, false, elapsed), path);
+    public void Failed(RequestKind kind, string error, TimeSpan elapsed, string path) => Add(kind, error, false, elapsed, path);
 
     /// <summary>A comparison of served bytes with what they must be.</summary>
     public void Checked(RequestKind kind, bool same) =>
@@ -46,15 +47,18 @@ internal sealed class LoadRecorder(int maxRequests)
 
     public void Unanswered(UnconfirmedPhoto upload) => _unconfirmed.Enqueue(upload);
 
-    private void Add(Sample sample, string path)
+    private void Add(RequestKind kind, string outcome, bool succeeded, TimeSpan elapsed, string path)
     {
-        _samples.Enqueue(sample);
-        if (!sample.Succeeded && _firstErrors.Count < 10)
+        _samples.Enqueue(new Sample(kind, outcome, succeeded, elapsed, Stopwatch.GetElapsedTime(_origin) - elapsed));
+        if (!succeeded && _firstErrors.Count < 10)
         {
-            _firstErrors.Enqueue($"{RequestMix.Name(sample.Kind)}: {sample.Outcome} for {path}");
+            _firstErrors.Enqueue($"{RequestMix.Name(kind)}: {outcome} for {path}");
         }
     }
 }
 
-/// <summary>One request: its kind, outcome (the status code, or the transport error), whether it succeeded, its time.</summary>
-internal readonly record struct Sample(RequestKind Kind, string Outcome, bool Succeeded, TimeSpan Elapsed);
+/// <summary>
+/// One request: its kind, outcome (the status code, or the transport error), whether it succeeded, its time, and when
+/// it started, counted from the start of the load.
+/// </summary>
+internal readonly record struct Sample(RequestKind Kind, string Outcome, bool Succeeded, TimeSpan Elapsed, TimeSpan Started);
