@@ -456,8 +456,9 @@ tree_rss_kb() {
   for child in $(pgrep -P "$pid" || true); do
     files+=("/proc/$child/status")
   done
-  # A worker may be replaced between pgrep and cat: cat skips what has gone.
-  cat "${files[@]}" 2>/dev/null | awk '/^VmRSS/ { kb += $2 } END { print kb + 0 }'
+  # A worker may be replaced between pgrep and cat: cat skips what has gone, and its failure must not end a
+  # script running with errexit and pipefail.
+  { cat "${files[@]}" 2>/dev/null || true; } | awk '/^VmRSS/ { kb += $2 } END { print kb + 0 }'
 }
 
 # sampled_kb SAMPLER PID COMMAND...: runs COMMAND (its standard output discarded) while calling "SAMPLER PID" (a figure

@@ -108,7 +108,8 @@ echo "Image workers: $processed images processed since start-up (setup's include
   "$(awk -v s="$(metric abparts_image_job_duration_seconds_sum 'outcome="processed"')" -v n="$processed" 'BEGIN { printf "%.2f", n ? s / n : 0 }') s" \
   "from admission to answer (waiting for a free worker included), and" \
   "$(awk -v c="$workers_cpu" -v n="$processed" 'BEGIN { printf "%.2f", n ? c / n : 0 }') s of a worker's CPU each (the workers' start-up included);" \
-  "$(metric abparts_image_jobs_failed_total 'reason="queue_full"') refused with 503 because a full queue waited already (Images:QueueLength, reason queue_full)."
+  "$(metric abparts_image_jobs_failed_total 'reason="queue_full"') refused with 503 because a full queue waited already (Images:QueueLength, reason queue_full);" \
+  "$(metric abparts_image_worker_restarts_total '{') workers replaced."
 echo
 echo "Resident memory (VmRSS) of the service plus its image workers, and of the service alone:"
 echo
