@@ -19,16 +19,14 @@ ensure_packages python3-pil plasma-workspace-wallpapers libheif-examples nginx w
 ensure_built
 
 tmp="$(mktemp -d /tmp/abparts-bench.XXXXXX)"
-api_pid=""
 nginx_conf=""
 uploader_tokens=()
 # The image benchmark program (bench/AbParts.Benchmarks), built by bench_images.
 BENCH_DLL="$ROOT/bench/AbParts.Benchmarks/bin/Release/net10.0/AbParts.Benchmarks.dll"
 cleanup() {
   trap - EXIT INT TERM
-  [[ -n "$api_pid" ]] && stop_process "$api_pid"
   if [[ -n "$nginx_conf" ]]; then nginx -c "$nginx_conf" -s stop 2>/dev/null || true; fi
-  [[ -d "$tmp/postgres" ]] && pg_stop "$tmp/postgres"
+  api_stop "$tmp"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -48,40 +46,8 @@ inputs=(
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "le") ? r <= t : r >= t; print ok ? "✔" : "✘" }'; }
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 # --- images -----------------------------------------------------------------------------------
-# tree_rss_kb PID: resident memory of PID and its children (the service and its image workers), in kB.
-tree_rss_kb() {
-  local pid=$1 child
-  local -a files=("/proc/$pid/status")
-  for child in $(pgrep -P "$pid" || true); do
-    files+=("/proc/$child/status")
-  done
-  # A worker may be replaced between pgrep and cat: cat skips what has gone.
-  cat "${files[@]}" 2>/dev/null | awk '/^VmRSS/ { kb += $2 } END { print kb + 0 }'
-}
-
-# sampled_peak_kb SAMPLER PID COMMAND...: runs COMMAND while calling "SAMPLER PID" (a figure in kB) every
-# 100 ms; prints the highest figure, counting the one taken before COMMAND started.
-sampled_peak_kb() {
-  local sampler=$1 pid=$2 peak now job
-  shift 2
-  peak=$("$sampler" "$pid")
-  "$@" >/dev/null &
-  job=$!
-  while kill -0 "$job" 2>/dev/null; do
-    now=$("$sampler" "$pid")
-    ((now > peak)) && peak=$now
-    sleep 0.1
-  done
-  wait "$job" || die "the measured command failed: $*"
-  echo "$peak"
-}
-
-# peak_tree_rss PID COMMAND...: the peak of tree_rss_kb PID while COMMAND runs, in MB.
-peak_tree_rss() { echo $(($(sampled_peak_kb tree_rss_kb "$@") / 1024)); }
-
 # make_image_inputs: the bench's images, each at <name>/contents/images/<file> so that every contender
 # prints the same "<name>/<file>" label. Sets image_inputs.
 make_image_inputs() {
@@ -108,9 +74,9 @@ label() { awk -v f="$1" 'BEGIN { n = split(f, p, "/"); print p[n - 3] "/" p[n] }
 # upload FILE [TOKEN]: uploads FILE as a profile photo; prints "<seconds> <stored bytes>"; fails unless 200.
 # Without "Expect: 100-continue" (curl's default above 1 MB), as browsers send it.
 upload() {
-  local file=$1 bearer=${2:-$token} answer body="$tmp/upload-$BASHPID.json"
+  local file=$1 bearer=${2:-$API_TOKEN} answer body="$tmp/upload-$BASHPID.json"
   answer=$(curl -s -o "$body" -w '%{http_code} %{time_total}' -H 'Expect:' \
-    -H "Authorization: Bearer $bearer" -F "file=@$file" "$api/uploads/users/profile-photo")
+    -H "Authorization: Bearer $bearer" -F "file=@$file" "$API_URL/uploads/users/profile-photo")
   [[ ${answer%% *} == 200 ]] || die "uploading $file answered ${answer%% *}: $(head -c 300 "$body")"
   echo "${answer#* } $(sed -E 's/.*"size":([0-9]+).*/\1/' "$body")"
 }
@@ -188,12 +154,12 @@ bench_images() {
   local heavy=${image_inputs[1]} idle_mb peak_mb after_mb first_half second_half
   local -a peaks=()
   log "Memory of the service and its image workers, $memory_rounds rounds of 8 uploads at once of $(label "$heavy")"
-  idle_mb=$(($(tree_rss_kb "$api_pid") / 1024))
+  idle_mb=$(($(tree_rss_kb "$API_PID") / 1024))
   for ((i = 0; i < memory_rounds; i++)); do
-    peaks+=("$(peak_tree_rss "$api_pid" eight_uploads "$heavy")")
+    peaks+=("$(peak_tree_rss "$API_PID" eight_uploads "$heavy")")
   done
   sleep 2
-  after_mb=$(($(tree_rss_kb "$api_pid") / 1024))
+  after_mb=$(($(tree_rss_kb "$API_PID") / 1024))
   peak_mb=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
   first_half=$(printf '%s\n' "${peaks[@]:0:memory_rounds/2}" | sort -n | tail -n 1)
   second_half=$(printf '%s\n' "${peaks[@]:memory_rounds/2}" | sort -n | tail -n 1)
@@ -278,31 +244,9 @@ bench_images() {
   echo "| memory settles: second half's peak within 10 % of the first's | $(awk -v a="$first_half" -v b="$second_half" 'BEGIN { printf "%+.1f %%", (b / a - 1) * 100 }') | $(verdict "$(ratio "$second_half" "$first_half")" 1.10 le) |"
 }
 
-# --- a running API on a throwaway PostgreSQL ----------------------------------------------------
-start_api() {
-  [[ -n "$api_pid" ]] && return 0
-  chown postgres:postgres "$tmp" 2>/dev/null || true
-  pg_init "$tmp/postgres"
-  pg_start "$tmp/postgres"
-  pg_create_db "$tmp/postgres" abparts
-  api_port=$(free_port)
-  api="http://127.0.0.1:$api_port"
-  export ConnectionStrings__Default
-  ConnectionStrings__Default="$(pg_conn_string "$tmp/postgres" abparts)"
-  allocator_env
-  export ABPARTS_DATA_DIR="$tmp/data" ASPNETCORE_URLS="$api" Logging__LogLevel__Default=Warning \
-    ABPARTS_ADMIN_USERNAME=bench ABPARTS_ADMIN_PASSWORD=bench-password-1 Videos__MaxBytes=2147483648
-  dotnet "$WEBAPI_DLL" db migrate >/dev/null
-  dotnet "$WEBAPI_DLL" users ensure-super-admin >/dev/null
-  dotnet "$WEBAPI_DLL" >"$tmp/api.log" 2>&1 &
-  api_pid=$!
-  until curl -sf -o /dev/null "$api/health/ready"; do
-    kill -0 "$api_pid" 2>/dev/null || die "the API did not start: $(tail -5 "$tmp/api.log")"
-    sleep 0.3
-  done
-  token=$(curl -sf -X POST "$api/auth/token" -H 'Content-Type: application/json' \
-    -d '{"username":"bench","password":"bench-password-1"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-}
+# --- a running API on a throwaway PostgreSQL (build/lib.sh), and nginx -------------------------
+# start_api: the API with videos of up to 2 GB (bench_video uploads 1 GB).
+start_api() { api_start "$tmp" Videos__MaxBytes=2147483648; }
 
 start_nginx() {
   [[ -n "$nginx_conf" ]] && return 0
@@ -361,14 +305,14 @@ peak_rss() {
 make_uploaders() {
   local org i answer
   [[ ${#uploader_tokens[@]} -eq 8 ]] && return 0 # made already in this run
-  org=$(curl -sf -X POST "$api/organizations" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  org=$(curl -sf -X POST "$API_URL/organizations" -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
     -d '{"name":"Bench uploaders"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
   uploader_tokens=()
   for i in 1 2 3 4 5 6 7 8; do
-    curl -sf -o /dev/null -X POST "$api/users" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    curl -sf -o /dev/null -X POST "$API_URL/users" -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
       -d "{\"username\":\"uploader$i\",\"password\":\"bench-password-1\",\"organization_id\":\"$org\",\"role\":\"user\"}" ||
       die "could not create user uploader$i"
-    answer=$(curl -sf -X POST "$api/auth/token" -H 'Content-Type: application/json' \
+    answer=$(curl -sf -X POST "$API_URL/auth/token" -H 'Content-Type: application/json' \
       -d "{\"username\":\"uploader$i\",\"password\":\"bench-password-1\"}") || die "uploader$i could not sign in"
     uploader_tokens+=("$(sed -E 's/.*"access_token":"([^"]+)".*/\1/' <<<"$answer")")
   done
@@ -382,7 +326,7 @@ eight_uploads() {
   : >"$codes"
   for t in "${uploader_tokens[@]}"; do
     curl -s -o /dev/null -w '%{http_code}\n' -H 'Expect:' -H "Authorization: Bearer $t" -F "file=@$file" \
-      "$api/uploads/users/profile-photo" >>"$codes" &
+      "$API_URL/uploads/users/profile-photo" >>"$codes" &
     curls+=($!)
   done
   wait "${curls[@]}" # not a bare wait: the API may be a child of this shell
@@ -395,25 +339,25 @@ bench_serve() {
   start_api
   start_nginx
   local upload url user_path signed_rps signed_p99 bearer_rps bearer_p99 static_rps static_p99 base peak idle_rss i
-  idle_rss=$(($(rss_kb "$api_pid") / 1024))
-  upload=$(curl -sf -H "Authorization: Bearer $token" -F "file=@${inputs[0]}" "$api/uploads/users/profile-photo")
+  idle_rss=$(($(rss_kb "$API_PID") / 1024))
+  upload=$(curl -sf -H "Authorization: Bearer $API_TOKEN" -F "file=@${inputs[0]}" "$API_URL/uploads/users/profile-photo")
   url=$(sed -E 's/.*"url":"([^"]+)".*/\1/' <<<"$upload")
   user_path="${url%%\?*}"
-  curl -sf -o "$tmp/www/photo.webp" "$api$url"
+  curl -sf -o "$tmp/www/photo.webp" "$API_URL$url"
   log "Serving a $(stat -c %s "$tmp/www/photo.webp")-byte WebP: wrk -t2 -c32, 10 s of warm-up then 10 s, against each"
   # The first half minute of load also measures the JIT's re-compilation of the hot paths with the
   # profile it gathered (dynamic PGO): run both kinds of request first, then measure each.
-  wrk -t2 -c32 -d15s "$api$url" >/dev/null
-  wrk -t2 -c32 -d15s -H "Authorization: Bearer $token" "$api$user_path" >/dev/null
-  read -r signed_rps signed_p99 < <(wrk_run "$api$url")
-  read -r bearer_rps bearer_p99 < <(wrk_run "$api$user_path" "Authorization: Bearer $token")
+  wrk -t2 -c32 -d15s "$API_URL$url" >/dev/null
+  wrk -t2 -c32 -d15s -H "Authorization: Bearer $API_TOKEN" "$API_URL$user_path" >/dev/null
+  read -r signed_rps signed_p99 < <(wrk_run "$API_URL$url")
+  read -r bearer_rps bearer_p99 < <(wrk_run "$API_URL$user_path" "Authorization: Bearer $API_TOKEN")
   read -r static_rps static_p99 < <(wrk_run "http://127.0.0.1:$nginx_port/photo.webp")
   log "Memory while 8 uploads of a 5120x2880 JPEG run at once, $upload_rounds rounds"
   make_uploaders
   local -a peaks=()
-  base=$(($(rss_kb "$api_pid") / 1024))
+  base=$(($(rss_kb "$API_PID") / 1024))
   for ((i = 0; i < upload_rounds; i++)); do
-    read -r _ peak < <(peak_rss "$api_pid" eight_uploads)
+    read -r _ peak < <(peak_rss "$API_PID" eight_uploads)
     peaks+=("$peak")
   done
   peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -n 1)
@@ -437,16 +381,13 @@ bench_serve() {
   echo "| peak while 8 uploads of a 5120x2880 JPEG run at once, rounds 1 to $upload_rounds | $(printf '%s / ' "${peaks[@]}" | sed 's# / $##') |"
   echo "| highest peak of the first half of the rounds, of the second half | $(printf '%s\n' "${peaks[@]:0:upload_rounds/2}" | sort -n | tail -n 1) / $(printf '%s\n' "${peaks[@]:upload_rounds/2}" | sort -n | tail -n 1) |"
   echo "| growth, highest peak over before-the-uploads | +$((peak - base)) |"
-  echo "| 2 s after the last round | $(($(rss_kb "$api_pid") / 1024)) |"
+  echo "| 2 s after the last round | $(($(rss_kb "$API_PID") / 1024)) |"
 }
 
 # --- video ------------------------------------------------------------------------------------
 make_videos() {
   log "Making a 100 MB test video (ffmpeg) and a 1 GB one (the same with a 'free' box of padding)"
-  # Noise keeps the encoder at the requested bitrate: 20 s at 40 Mbit/s is 100 MB.
-  ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=40:allf=t" -t 20 -c:v libx264 \
-    -preset ultrafast -x264-params keyint=60 -b:v 40M -minrate 40M -maxrate 40M -bufsize 80M -movflags +faststart \
-    "$tmp/video.mp4"
+  make_test_video "$tmp/video.mp4" 20 40
   local pad=$((1024 * 1024 * 1024 - $(stat -c %s "$tmp/video.mp4")))
   {
     cat "$tmp/video.mp4"
@@ -464,7 +405,7 @@ parallel_fetch() {
   for ((r = 0; r < rounds; r++)); do
     curls=()
     for ((i = 0; i < n; i++)); do
-      curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url" &
+      curl -sf -o /dev/null -H "Authorization: Bearer $API_TOKEN" "$url" &
       curls+=($!)
     done
     wait "${curls[@]}" # not a bare wait: the API may be a child of this shell
@@ -479,26 +420,26 @@ bench_video() {
   start_nginx
   make_videos
   local video id stream mb_api mb_nginx range_api range_nginx up_base up_peak st_base st_peak
-  video=$(curl -sf -H "Authorization: Bearer $token" -F "file=@$tmp/video.mp4" -F title=Bench -F category=maintenance \
-    "$api/videos/support")
+  video=$(curl -sf -H "Authorization: Bearer $API_TOKEN" -F "file=@$tmp/video.mp4" -F title=Bench -F category=maintenance \
+    "$API_URL/videos/support")
   id=$(sed -E 's/.*"id":"([^"]+)".*/\1/' <<<"$video")
-  stream="$api/videos/stream/$id"
+  stream="$API_URL/videos/stream/$id"
   cp "$tmp/video.mp4" "$tmp/www/video.mp4"
   log "Streaming a $(($(stat -c %s "$tmp/video.mp4") / 1048576)) MB video: 30 s of 1 MB ranges to warm up, then 8 clients at once, 5 rounds, whole; then wrk on 1 MB ranges"
   # As in serve: the first half minute of load also measures the JIT's re-compilation of the hot paths.
-  wrk -t2 -c32 -d30s -H "Range: bytes=1048576-2097151" -H "Authorization: Bearer $token" "$stream" >/dev/null
+  wrk -t2 -c32 -d30s -H "Range: bytes=1048576-2097151" -H "Authorization: Bearer $API_TOKEN" "$stream" >/dev/null
   parallel_fetch 8 "$stream" >/dev/null
   mb_api=$(parallel_fetch 8 "$stream" 5)
   parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" >/dev/null
   mb_nginx=$(parallel_fetch 8 "http://127.0.0.1:$nginx_port/video.mp4" 5)
-  range_api=$(wrk_run "$stream" "Range: bytes=1048576-2097151" "Authorization: Bearer $token" | awk '{ print $1 }')
+  range_api=$(wrk_run "$stream" "Range: bytes=1048576-2097151" "Authorization: Bearer $API_TOKEN" | awk '{ print $1 }')
   range_nginx=$(wrk_run "http://127.0.0.1:$nginx_port/video.mp4" "Range: bytes=1048576-2097151" | awk '{ print $1 }')
   log "Memory while uploading a 1 GB video, then while 8 clients stream the 100 MB one"
-  read -r up_base up_peak < <(peak_rss "$api_pid" curl -sf -o /dev/null -H "Authorization: Bearer $token" \
-    -F "file=@$tmp/video-1g.mp4" -F title=Big -F category=maintenance "$api/videos/support")
-  [[ $(curl -sf -H "Authorization: Bearer $token" "$api/videos/support" | grep -o '"id"' | wc -l) == 2 ]] ||
+  read -r up_base up_peak < <(peak_rss "$API_PID" curl -sf -o /dev/null -H "Authorization: Bearer $API_TOKEN" \
+    -F "file=@$tmp/video-1g.mp4" -F title=Big -F category=maintenance "$API_URL/videos/support")
+  [[ $(curl -sf -H "Authorization: Bearer $API_TOKEN" "$API_URL/videos/support" | grep -o '"id"' | wc -l) == 2 ]] ||
     die "the 1 GB upload did not store a video"
-  read -r st_base st_peak < <(peak_rss "$api_pid" parallel_fetch 8 "$stream")
+  read -r st_base st_peak < <(peak_rss "$API_PID" parallel_fetch 8 "$stream")
 
   echo
   echo "### Streaming video ($(nproc) cores, local video store, clients on the same machine)"

@@ -384,3 +384,107 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'name')
 \gexec
 SQL
 }
+
+# ---------------------------------------------------------------------------
+# A throwaway service for measurements (bench.sh, soak.sh): a private
+# PostgreSQL cluster and the API built by ensure_built, on free loopback ports,
+# under a temporary folder of the caller's; and the resident memory of the
+# service with its image workers.
+# ---------------------------------------------------------------------------
+
+# Set by api_start: the API's process id, its base URL, and a bearer token of its super admin.
+API_PID=""
+API_URL=""
+API_TOKEN=""
+
+# api_start DIR [NAME=VALUE...]: starts a PostgreSQL cluster in DIR/postgres, migrates it, ensures the super admin
+# "bench" and starts the API with its data in DIR/data, its output in DIR/api.log and the given settings (environment
+# variables, e.g. Videos__MaxBytes=2147483648) besides; waits until it is ready and signs in. A no-op when started.
+# shellcheck disable=SC2034 # API_URL and API_TOKEN are read by the callers
+api_start() {
+  local dir=$1 setting
+  shift
+  [[ -n "$API_PID" ]] && return 0
+  chown postgres:postgres "$dir" 2>/dev/null || true
+  pg_init "$dir/postgres"
+  pg_start "$dir/postgres"
+  pg_create_db "$dir/postgres" abparts
+  API_URL="http://127.0.0.1:$(free_port)"
+  export ConnectionStrings__Default
+  ConnectionStrings__Default="$(pg_conn_string "$dir/postgres" abparts)"
+  allocator_env
+  export ABPARTS_DATA_DIR="$dir/data" ASPNETCORE_URLS="$API_URL" Logging__LogLevel__Default=Warning \
+    ABPARTS_ADMIN_USERNAME=bench ABPARTS_ADMIN_PASSWORD=bench-password-1
+  for setting in "$@"; do
+    export "${setting?}"
+  done
+  dotnet "$WEBAPI_DLL" db migrate >/dev/null
+  dotnet "$WEBAPI_DLL" users ensure-super-admin >/dev/null
+  dotnet "$WEBAPI_DLL" >"$dir/api.log" 2>&1 &
+  API_PID=$!
+  until curl -sf -o /dev/null "$API_URL/health/ready"; do
+    kill -0 "$API_PID" 2>/dev/null || die "the API did not start: $(tail -5 "$dir/api.log")"
+    sleep 0.3
+  done
+  API_TOKEN=$(curl -sf -X POST "$API_URL/auth/token" -H 'Content-Type: application/json' \
+    -d '{"username":"bench","password":"bench-password-1"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+}
+
+# api_stop DIR: stops the API and then the cluster that api_start started in DIR, if they run.
+api_stop() {
+  if [[ -n "$API_PID" ]]; then
+    stop_process "$API_PID"
+    API_PID=""
+  fi
+  if [[ -d "$1/postgres" ]]; then
+    pg_stop "$1/postgres"
+  fi
+}
+
+# make_test_video FILE SECONDS MBIT: an H.264 MP4 of SECONDS at MBIT Mbit/s, so about SECONDS × MBIT / 8 MB. Noise on
+# ffmpeg's test pattern keeps the encoder at the requested bitrate.
+make_test_video() {
+  ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=40:allf=t" -t "$2" -c:v libx264 \
+    -preset ultrafast -x264-params keyint=60 -b:v "${3}M" -minrate "${3}M" -maxrate "${3}M" -bufsize "$(($3 * 2))M" \
+    -movflags +faststart "$1"
+}
+
+# rss_kb PID: resident memory of PID alone, in kB.
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+
+# tree_rss_kb PID: resident memory of PID and its children (the service and its image workers), in kB.
+tree_rss_kb() {
+  local pid=$1 child
+  local -a files=("/proc/$pid/status")
+  for child in $(pgrep -P "$pid" || true); do
+    files+=("/proc/$child/status")
+  done
+  # A worker may be replaced between pgrep and cat: cat skips what has gone, and its failure must not end a
+  # script running with errexit and pipefail.
+  { cat "${files[@]}" 2>/dev/null || true; } | awk '/^VmRSS/ { kb += $2 } END { print kb + 0 }'
+}
+
+# sampled_kb SAMPLER PID COMMAND...: runs COMMAND (its standard output discarded) while calling "SAMPLER PID" (a figure
+# in kB) every 100 ms; prints the figures one a line, the first taken before COMMAND started. Fails if COMMAND fails.
+sampled_kb() {
+  local sampler=$1 pid=$2 job
+  shift 2
+  "$sampler" "$pid"
+  "$@" >/dev/null &
+  job=$!
+  while kill -0 "$job" 2>/dev/null; do
+    "$sampler" "$pid"
+    sleep 0.1
+  done
+  wait "$job" || die "the measured command failed: $*"
+}
+
+# sampled_peak_kb SAMPLER PID COMMAND...: the highest figure of sampled_kb.
+sampled_peak_kb() {
+  local samples
+  samples=$(sampled_kb "$@") || return 1
+  sort -n <<<"$samples" | tail -n 1
+}
+
+# peak_tree_rss PID COMMAND...: the peak of tree_rss_kb PID while COMMAND runs, in MB.
+peak_tree_rss() { echo $(($(sampled_peak_kb tree_rss_kb "$@") / 1024)); }

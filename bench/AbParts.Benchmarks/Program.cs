@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AbParts.Application.Common.Abstractions;
+using AbParts.Benchmarks.Soak;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NetVips;
@@ -12,6 +13,14 @@ using NetVips;
 //     "<file> <median ms> <output bytes>".
 //   AbParts.Benchmarks baseline-jpeg <in> <out>
 //     Re-encodes a photograph as a camera would: baseline JPEG, quality 88, 4:2:0 chroma.
+// Run by build/soak.sh:
+//   AbParts.Benchmarks soak setup|load|verify …
+//     Many simulated users against a running service on 127.0.0.1, then every acknowledged upload read back (SoakCommand).
+if (args is ["soak", .. var soak])
+{
+    return await SoakCommand.RunAsync(soak);
+}
+
 if (args is ["baseline-jpeg", var source, var target])
 {
     using var photograph = Image.NewFromFile(source, access: Enums.Access.Sequential);
@@ -29,7 +38,7 @@ if (args is ["--worker", var assembly, .. var rest])
 if (args.Length < 2 || !int.TryParse(args[0], out var iterations) || iterations < 1)
 {
     Console.Error.WriteLine("usage: AbParts.Benchmarks [--worker <AbParts.WebApi.dll>] <iterations> <image>...\n" +
-                            "       AbParts.Benchmarks baseline-jpeg <in> <out>");
+                            "       AbParts.Benchmarks baseline-jpeg <in> <out>\n" + SoakCommand.Usage);
     return 2;
 }
 

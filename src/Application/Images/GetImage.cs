@@ -123,10 +123,11 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
     : IRequestHandler<GetImageQuery, ImageReply>
 {
     /// <remarks>
-    /// The row and the bytes are read one after the other, so a replacement or removal committed in between
-    /// leaves no bytes under the key just read. Then the request is answered once more from the start: the
-    /// new image, or 404 if there is none now (a signed URL pinned to the old version gets 404 as well).
-    /// Bytes missing under an image that still exists are a fault.
+    /// The owner's row, the image's row and the bytes are read one after the other, so a replacement or removal
+    /// committed in between leaves no image row under the id just read, or no bytes under the key. Then the request
+    /// is answered once more from the start: the new image, or 404 if there is none now (a signed URL pinned to the
+    /// old version gets 404 as well). Bytes missing under an image that still exists are a fault. Every row is read
+    /// untracked: a tracked owner would give the second attempt the first one's image id again.
     /// </remarks>
     public async Task<ImageReply> Handle(GetImageQuery request, CancellationToken cancellationToken) =>
         await TryHandleAsync(request, lastAttempt: false, cancellationToken)
@@ -137,7 +138,12 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
     {
         var target = request.Target;
         var (id, audience) = await ResolveAsync(target, cancellationToken);
-        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id), cancellationToken) ?? throw target.NotFound();
+        var image = await images.FirstOrDefaultAsync(new ImageByIdSpec(id, readOnly: true), cancellationToken);
+        if (image is null)
+        {
+            return lastAttempt ? throw target.NotFound() : null;
+        }
+
         var access = new ImageAccess(audience, image.Sha256.Value, target.FixedForItsId);
         if (!access.Allows(currentUser, request.UrlVersion))
         {
@@ -171,16 +177,16 @@ public sealed class GetImageHandler(IRepository<User> users, IRepository<Organiz
         switch (target)
         {
             case ImageTarget.UserProfile(var userId):
-                var user = await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(userId)), cancellationToken)
+                var user = await users.FirstOrDefaultAsync(new UserByIdSpec(new UserId(userId), readOnly: true), cancellationToken)
                            ?? throw target.NotFound();
                 return (user.ProfilePhotoImageId ?? throw target.NotFound(), MediaAudience.MembersOf(user.OrganizationId));
             case ImageTarget.OrganizationLogo(var organizationId):
                 var organization = await organizations.FirstOrDefaultAsync(
-                                       new OrganizationByIdSpec(new OrganizationId(organizationId)), cancellationToken)
+                                       new OrganizationByIdSpec(new OrganizationId(organizationId), readOnly: true), cancellationToken)
                                    ?? throw target.NotFound();
                 return (organization.LogoImageId ?? throw target.NotFound(), MediaAudience.MembersOf(organization.Id));
             case ImageTarget.PartImage(var partId, var index):
-                var part = await PartImageRules.PartAsync(parts, partId, cancellationToken);
+                var part = await PartImageRules.PartAsync(parts, partId, cancellationToken, readOnly: true);
                 PartImageRules.EnsureIndex(part, index);
                 return (part.ImageAt(index), MediaAudience.SignedInUsers);
             case ImageTarget.VideoPoster(var videoId):

@@ -148,9 +148,11 @@ public sealed class ImageStorage(IImageProcessor processor, IMediaStores stores,
 
 public sealed class ImageByIdSpec : Specification<ImageAsset>
 {
-    public ImageByIdSpec(ImageAssetId id)
+    /// <param name="readOnly">Untracked, so that a later read in the same unit of work sees the rows afresh.</param>
+    public ImageByIdSpec(ImageAssetId id, bool readOnly = false)
     {
         Query.Where(i => i.Id == id)
-            .Include(i => i.Thumbnails);
+            .Include(i => i.Thumbnails)
+            .AsNoTracking(readOnly);
     }
 }

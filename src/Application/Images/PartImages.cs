@@ -126,8 +126,10 @@ public sealed class CountPartImagesHandler(IRepository<Part> parts) : IRequestHa
 
 internal static class PartImageRules
 {
-    public static async Task<Part> PartAsync(IRepository<Part> parts, Guid id, CancellationToken cancellationToken) =>
-        await parts.FirstOrDefaultAsync(new PartByIdSpec(new PartId(id)), cancellationToken)
+    /// <param name="readOnly">See <see cref="PartByIdSpec"/>.</param>
+    public static async Task<Part> PartAsync(IRepository<Part> parts, Guid id, CancellationToken cancellationToken,
+        bool readOnly = false) =>
+        await parts.FirstOrDefaultAsync(new PartByIdSpec(new PartId(id), readOnly), cancellationToken)
         ?? throw NotFoundException.For("Part", id);
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed record OrganizationDto(Guid Id, string Name, DateTimeOffset Create
 
 public sealed class OrganizationByIdSpec : Specification<Organization>
 {
-    public OrganizationByIdSpec(OrganizationId id) => Query.Where(o => o.Id == id);
+    /// <param name="readOnly">Untracked, so that a later read in the same unit of work sees the row afresh.</param>
+    public OrganizationByIdSpec(OrganizationId id, bool readOnly = false) => Query.Where(o => o.Id == id).AsNoTracking(readOnly);
 }
 
 public sealed class OrganizationByNameSpec : Specification<Organization>

@@ -47,7 +47,8 @@ public sealed record PartImageVersion(int Index, string Version);
 
 public sealed class PartByIdSpec : Specification<Part>
 {
-    public PartByIdSpec(PartId id) => Query.Where(p => p.Id == id);
+    /// <param name="readOnly">Untracked, so that a later read in the same unit of work sees the row afresh.</param>
+    public PartByIdSpec(PartId id, bool readOnly = false) => Query.Where(p => p.Id == id).AsNoTracking(readOnly);
 }
 
 public sealed class PartByNumberSpec : Specification<Part>

@@ -64,6 +64,40 @@ public sealed class GetImageHandlerTests
     }
 
     [Fact]
+    public async Task APhotoReplacedBetweenReadingItsOwnerAndItsRowIsAnsweredWithTheNewOne()
+    {
+        var old = await PhotoAsync();
+        var replacement = await _fixture.StoredAsync(9, 9, 9);
+        _fixture.Images.BeforeFirstOrDefault = async () =>
+        {
+            _fixture.Images.BeforeFirstOrDefault = null; // the replacement commits once, after the user's row named the old image
+            _user.ReplaceProfilePhoto(replacement.Id);
+            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+        };
+
+        var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        reply.Version.Should().Be(replacement.Sha256.Value);
+        reply.Content.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task APhotoRemovedBetweenReadingItsOwnerAndItsRowIsNotFound()
+    {
+        var old = await PhotoAsync();
+        _fixture.Images.BeforeFirstOrDefault = async () =>
+        {
+            _fixture.Images.BeforeFirstOrDefault = null;
+            _user.ReplaceProfilePhoto(null);
+            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+        };
+
+        var reading = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
+
+        await reading.Should().ThrowAsync<NotFoundException>().WithMessage("The profile photo was not found.");
+    }
+
+    [Fact]
     public async Task APhotoRemovedWhileItWasBeingReadIsNotFound()
     {
         var old = await PhotoAsync();

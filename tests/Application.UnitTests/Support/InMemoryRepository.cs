@@ -20,8 +20,18 @@ public sealed class InMemoryRepository<T> : IRepository<T> where T : class, IAgg
     /// <summary>How many queries were answered, so a test can tell whether something happened before the first read.</summary>
     public int Reads { get; private set; }
 
-    public Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
-        Task.FromResult(Evaluate(specification).FirstOrDefault());
+    /// <summary>Plays a change that another request commits just before the next single-row query runs.</summary>
+    public Func<Task>? BeforeFirstOrDefault { get; set; }
+
+    public async Task<T?> FirstOrDefaultAsync(ISpecification<T> specification, CancellationToken cancellationToken)
+    {
+        if (BeforeFirstOrDefault is { } change)
+        {
+            await change();
+        }
+
+        return Evaluate(specification).FirstOrDefault();
+    }
 
     public Task<IReadOnlyList<T>> ListAsync(ISpecification<T> specification, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<T>>(Evaluate(specification).ToList());
