@@ -45,13 +45,17 @@ photos=(
 
 mb() { echo $(($1 / 1024)); }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
-# workers_cpu_s PID: CPU seconds (user and system) that PID's children, the image workers, have used.
-workers_cpu_s() {
-  local child
-  for child in $(pgrep -P "$1" || true); do
-    awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || true
-  done | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { printf "%.1f\n", t / hz }'
+# cpu_s PID...: CPU seconds (user and system) that the processes have used; one that has gone counts nothing.
+cpu_s() {
+  local pid
+  for pid in "$@"; do
+    cat "/proc/$pid/stat" 2>/dev/null || true
+  done | awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.1f\n", t / hz }'
 }
+# busy_s: CPU seconds the whole machine has spent not idle since boot.
+busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.1f\n", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+# seconds_between A B: B - A, one decimal.
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # metric NAME LABEL: the sum of the Prometheus samples of NAME whose labels contain LABEL (e.g. outcome="processed").
 metric() { awk -v name="$1" -v label="$2" 'index($0, name "{") == 1 && index($0, label) { v += $NF } END { print v + 0 }' <<<"$metrics"; }
 load_at_start=$(loadavg)
@@ -77,7 +81,9 @@ soak_load() { dotnet "$BENCH_DLL" soak load "$tmp/state.json" "$seconds" "$seed"
 memory_row "before the load (after setup)"
 log "Load: $clients users for $seconds s, memory sampled every 100 ms"
 started=$SECONDS
+read -r busy_before service_before workers_before < <(echo "$(busy_s) $(cpu_s "$API_PID") $(cpu_s $(pgrep -P "$API_PID"))")
 sampled_kb tree_rss_kb "$API_PID" soak_load >"$tmp/memory.txt"
+read -r busy_after service_after workers_after < <(echo "$(busy_s) $(cpu_s "$API_PID") $(cpu_s $(pgrep -P "$API_PID"))")
 load_s=$((SECONDS - started))
 load_at_end=$(loadavg)
 # The highest sample overall, in the first half of the samples and in the second.
@@ -87,7 +93,7 @@ read -r peak_kb first_kb second_kb < <(awk '{ v[NR] = $1 }
 memory_rows+=("| peak during the load, sampled every 100 ms | $(mb "$peak_kb") | |")
 memory_rows+=("| highest sample of the first half of the load / of the second half | $(mb "$first_kb") / $(mb "$second_kb") | |")
 memory_row "right after the load"
-workers_cpu=$(workers_cpu_s "$API_PID")
+workers_cpu=$(cpu_s $(pgrep -P "$API_PID"))
 metrics=$(curl -sf "$metrics_url/metrics" || true)
 log "Read-back of every acknowledged upload, twice"
 started=$SECONDS
@@ -110,6 +116,10 @@ echo "Image workers: $processed images processed since start-up (setup's include
   "$(awk -v c="$workers_cpu" -v n="$processed" 'BEGIN { printf "%.2f", n ? c / n : 0 }') s of a worker's CPU each (the workers' start-up included);" \
   "$(metric abparts_image_jobs_failed_total 'reason="queue_full"') refused with 503 because a full queue waited already (Images:QueueLength, reason queue_full);" \
   "$(metric abparts_image_worker_restarts_total '{') workers replaced."
+echo
+echo "CPU during the load, of $(nproc) cores × $load_s s: the machine was busy $(seconds_between "$busy_before" "$busy_after") s;" \
+  "of that the service $(seconds_between "$service_before" "$service_after") s and its image workers" \
+  "$(seconds_between "$workers_before" "$workers_after") s; the load client, PostgreSQL, the kernel and anything else the rest."
 echo
 echo "Resident memory (VmRSS) of the service plus its image workers, and of the service alone:"
 echo

@@ -38,6 +38,10 @@ internal static class SoakLoad
                     new Random(seed + u.Index))
                 .RunAsync(end, stop.Token)));
             LoadReport.Write(report, recorder, state.Users.Count, duration, Stopwatch.GetElapsedTime(started), seed);
+            using var self = Process.GetCurrentProcess();
+            report.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The load client itself used {self.TotalProcessorTime.TotalSeconds:0.0} s of CPU, its start-up included."));
+            report.WriteLine();
         }
         finally
         {

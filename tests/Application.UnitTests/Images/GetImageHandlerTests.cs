@@ -32,6 +32,13 @@ public sealed class GetImageHandlerTests
         return image;
     }
 
+    /// <summary>Another request's change, committed: the user's photo becomes <paramref name="replacement"/> (or none), and <paramref name="old"/> goes.</summary>
+    private Task CommitReplacementAsync(ImageAsset old, ImageAsset? replacement)
+    {
+        _user.ReplaceProfilePhoto(replacement?.Id);
+        return _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+    }
+
     [Fact]
     public async Task ServesTheFullImageWithItsVersion()
     {
@@ -50,11 +57,10 @@ public sealed class GetImageHandlerTests
     {
         var old = await PhotoAsync();
         var replacement = await _fixture.StoredAsync(9, 9, 9);
-        _fixture.Store.BeforeOpen = async _ =>
+        _fixture.Store.BeforeOpen = _ =>
         {
             _fixture.Store.BeforeOpen = null; // the replacement commits once, between the row and the bytes
-            _user.ReplaceProfilePhoto(replacement.Id);
-            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+            return CommitReplacementAsync(old, replacement);
         };
 
         var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
@@ -68,11 +74,10 @@ public sealed class GetImageHandlerTests
     {
         var old = await PhotoAsync();
         var replacement = await _fixture.StoredAsync(9, 9, 9);
-        _fixture.Images.BeforeFirstOrDefault = async () =>
+        _fixture.Images.BeforeFirstOrDefault = () =>
         {
             _fixture.Images.BeforeFirstOrDefault = null; // the replacement commits once, after the user's row named the old image
-            _user.ReplaceProfilePhoto(replacement.Id);
-            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+            return CommitReplacementAsync(old, replacement);
         };
 
         var reply = await Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
@@ -85,11 +90,10 @@ public sealed class GetImageHandlerTests
     public async Task APhotoRemovedBetweenReadingItsOwnerAndItsRowIsNotFound()
     {
         var old = await PhotoAsync();
-        _fixture.Images.BeforeFirstOrDefault = async () =>
+        _fixture.Images.BeforeFirstOrDefault = () =>
         {
             _fixture.Images.BeforeFirstOrDefault = null;
-            _user.ReplaceProfilePhoto(null);
-            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+            return CommitReplacementAsync(old, null);
         };
 
         var reading = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
@@ -101,11 +105,10 @@ public sealed class GetImageHandlerTests
     public async Task APhotoRemovedWhileItWasBeingReadIsNotFound()
     {
         var old = await PhotoAsync();
-        _fixture.Store.BeforeOpen = async _ =>
+        _fixture.Store.BeforeOpen = _ =>
         {
             _fixture.Store.BeforeOpen = null;
-            _user.ReplaceProfilePhoto(null);
-            await _fixture.Storage().DeleteAsync(old.Id, CancellationToken.None);
+            return CommitReplacementAsync(old, null);
         };
 
         var reading = () => Handler().Handle(new GetImageQuery(new ImageTarget.UserProfile(_user.Id.Value), null, []), CancellationToken.None);
