@@ -5,6 +5,7 @@ using MediatR;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AbParts.WebApi.Auth;
@@ -39,7 +40,9 @@ public static class BearerAuthentication
 
     private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
     {
-        bearer.MapInboundClaims = false;
+        // The package's handler validates; ours remembers what it accepted (ADR 0039). Claims keep their JWT names.
+        bearer.TokenHandlers.Clear();
+        bearer.TokenHandlers.Add(new RememberedTokens(new JsonWebTokenHandler { MapInboundClaims = false }));
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,
