@@ -59,12 +59,13 @@ public static class OpenApiSetup
             return app;
         }
 
-        app.UseSwaggerUI(options =>
+        // Only under its path, as the web console: the UI's middleware matches every request against regexes.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(UiPath), ui => ui.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint(DocumentPath, "AbParts Media v1");
             options.RoutePrefix = UiPath.TrimStart('/');
             options.DocumentTitle = "AbParts Media API";
-        });
+        }));
         return app;
     }
 }
