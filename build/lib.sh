@@ -113,9 +113,11 @@ app_env() {
 # allocator_env: the glibc settings the service gives its image workers (WorkerPoolImageProcessor.StartInfo,
 # ADR 0017), for native image work in this process too (Images:Isolation=InProcess, the bench's processor):
 # two arenas, buffers of 4 MB and more mapped in transparent huge pages, 32 MB kept free between images.
+# And the .NET garbage collector's generation-0 budget, 32 MB (ADR 0040), unless one is set.
 allocator_env() {
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=33554432
   export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1"
+  export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x2000000}"
 }
 
 # stop_process PID|-PGID: SIGTERM, SIGKILL after 30 s, then reaps it (if our child).

@@ -43,6 +43,8 @@ public static class BearerAuthentication
         // The package's handler validates; ours remembers what it accepted (ADR 0039). Claims keep their JWT names.
         bearer.TokenHandlers.Clear();
         bearer.TokenHandlers.Add(new RememberedTokens(new JsonWebTokenHandler { MapInboundClaims = false }));
+        // Nothing reads the token back from the authentication properties: do not copy it there on every request.
+        bearer.SaveToken = false;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,
